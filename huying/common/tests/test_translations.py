@@ -1,0 +1,49 @@
+"""Every user-facing string is written in English in the code and shown in Chinese: each
+gettext call's literal must have a Chinese translation in its app's catalogue."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polib
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CALL = re.compile(
+    r"""\b(?:_|gettext|gettext_lazy|pgettext_lazy|ngettext)\(\s*(?:"([^"\\]*)"|'([^'\\]*)')""")
+TEMPLATE_TAG = re.compile(r"""{%\s*translate\s+"([^"]+)"|{%\s*trans\s+"([^"]+)\"""")
+APPS = sorted(p.parent.name for p in ROOT.glob("*/apps.py"))
+
+
+def literals_in(app: str) -> set[str]:
+    found: set[str] = set()
+    for path in (ROOT / app).rglob("*"):
+        if "migrations" in path.parts or "tests" in path.parts:
+            continue
+        if path.suffix == ".py":
+            pattern = CALL
+        elif path.suffix == ".html":
+            pattern = TEMPLATE_TAG
+        else:
+            continue
+        for match in pattern.finditer(path.read_text(encoding="utf-8")):
+            text = next(g for g in match.groups() if g is not None)
+            if text:
+                found.add(text)
+    return found
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_every_ui_string_of_the_app_has_a_chinese_translation(app):
+    literals = literals_in(app)
+    if not literals:
+        return
+    po_path = ROOT / app / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+    assert po_path.exists(), f"{app}: no translation catalogue at {po_path}"
+    catalogue = {e.msgid: e for e in polib.pofile(str(po_path)) if not e.obsolete}
+    missing = sorted(t for t in literals if t not in catalogue)
+    untranslated = sorted(t for t in literals if t in catalogue and (
+        not catalogue[t].translated() or "fuzzy" in catalogue[t].flags))
+    assert not missing, f"{app}: strings missing from django.po (run make messages): {missing}"
+    assert not untranslated, f"{app}: strings without a Chinese translation: {untranslated}"

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import path
+
+from huying.common.api import api, register_routers
+from huying.common.views import healthz
+
+register_routers()
+
+admin.site.site_header = "呼应 · 联动指挥平台管理"
+admin.site.site_title = "呼应管理"
+admin.site.index_title = "系统管理"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
