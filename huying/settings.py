@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "huying.catalog",
     "huying.workdays",
     "huying.cases",
+    "huying.supervision",
     "huying.demo",
     "huying.web",
 ]
@@ -125,6 +126,8 @@ STORAGES = {
 
 # Unit-grid codes: 6-digit county code + 3 town + 3 community + a sequence of this width.
 HUYING_GRID_SEQUENCE_WIDTH = int(os.environ.get("HUYING_GRID_SEQUENCE_WIDTH", "3"))
+# Working days an initiator has to evaluate a reply before the case closes by itself.
+HUYING_EVALUATION_WORKING_DAYS = int(os.environ.get("HUYING_EVALUATION_WORKING_DAYS", "3"))
 HUYING_UPLOAD_MAX_BYTES = int(os.environ.get("HUYING_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 HUYING_MAP_TILE_URL = os.environ.get("HUYING_MAP_TILE_URL", "")
 HUYING_WEBHOOK_URL = os.environ.get("HUYING_WEBHOOK_URL", "")

@@ -100,6 +100,9 @@ class ListVersion(models.Model):
         ordering = ["county", "kind", "-number"]
         constraints = [models.UniqueConstraint(fields=["county", "kind", "number"],
                                                name="list_version_unique")]
+        # "The version in force on a day" is the hot read of every call and dispatch.
+        indexes = [models.Index(fields=["county", "kind", "status", "effective_from"],
+                                name="list_version_in_force")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} v{self.number}（{self.effective_from}）"
@@ -159,6 +162,8 @@ class ListItem(models.Model):
 
     version = models.ForeignKey(ListVersion, on_delete=models.CASCADE, related_name="items",
                                 verbose_name=_("list version"))
+    # The item's number on the published list (第 n 项): refusals quote it.
+    position = models.PositiveIntegerField(_("item number"), default=0)
     matter_code = models.CharField(_("matter code"), max_length=16)
     title = models.CharField(_("title"), max_length=200)
     note = models.TextField(_("note"), blank=True)
@@ -166,7 +171,7 @@ class ListItem(models.Model):
     class Meta:
         verbose_name = _("list item")
         verbose_name_plural = _("list items")
-        ordering = ["version", "matter_code"]
+        ordering = ["version", "position", "matter_code"]
         constraints = [models.UniqueConstraint(fields=["version", "matter_code"],
                                                name="list_item_unique_code")]
 

@@ -175,6 +175,12 @@ class GridStaffing(models.Model):
     class Meta:
         verbose_name = _("grid staffing")
         verbose_name_plural = _("grid staffing")
+        constraints = [
+            # 5+X: each fixed position once per grid; part-timers (X) unlimited.
+            models.UniqueConstraint(fields=["grid", "position"],
+                                    condition=~models.Q(position="part_timer"),
+                                    name="grid_staffing_fixed_once"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.grid.name} · {self.get_position_display()}"

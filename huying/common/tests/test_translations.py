@@ -3,6 +3,7 @@ gettext call's literal must have a Chinese translation in its app's catalogue.""
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -10,8 +11,7 @@ import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CALL = re.compile(
-    r"""\b(?:_|gettext|gettext_lazy|pgettext_lazy|ngettext)\(\s*(?:"([^"\\]*)"|'([^'\\]*)')""")
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy"}
 TEMPLATE_TAG = re.compile(r"""{%\s*translate\s+"([^"]+)"|{%\s*trans\s+"([^"]+)\"""")
 APPS = sorted(p.parent.name for p in ROOT.glob("*/apps.py"))
 
@@ -22,15 +22,23 @@ def literals_in(app: str) -> set[str]:
         if "migrations" in path.parts or "tests" in path.parts:
             continue
         if path.suffix == ".py":
-            pattern = CALL
+            found |= python_literals(path)
         elif path.suffix == ".html":
-            pattern = TEMPLATE_TAG
-        else:
-            continue
-        for match in pattern.finditer(path.read_text(encoding="utf-8")):
-            text = next(g for g in match.groups() if g is not None)
-            if text:
-                found.add(text)
+            for match in TEMPLATE_TAG.finditer(path.read_text(encoding="utf-8")):
+                found.add(next(g for g in match.groups() if g is not None))
+    return found
+
+
+def python_literals(path: Path) -> set[str]:
+    """First-argument string literals of gettext calls (adjacent literals joined, as
+    xgettext does)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                and node.func.id in GETTEXT_NAMES and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str) and node.args[0].value):
+            found.add(node.args[0].value)
     return found
 
 

@@ -1,0 +1,70 @@
+"""Reads of the organisation model that other apps reuse (scoping by unit and role)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+
+from huying.org.models import Department, Level, Membership, OrgUnit, User
+
+
+def memberships_of(user: User) -> QuerySet[Membership]:
+    """A user's active memberships with their place loaded."""
+    return (Membership.objects.filter(user=user, active=True)
+            .select_related("unit", "department", "department__unit")
+            .order_by("role", "unit__code", "department__code"))
+
+
+def units_under(unit: OrgUnit, *, include_self: bool = True) -> QuerySet[OrgUnit]:
+    """The unit and everything beneath it, whatever the depth (one prefix match on `path`)."""
+    units = OrgUnit.objects.filter(path__startswith=unit.path)
+    return units if include_self else units.exclude(pk=unit.pk)
+
+
+def _role_filter(roles: Iterable[str] | None) -> Q:
+    return Q() if roles is None else Q(role__in=list(roles))
+
+
+def user_units(user: User, roles: Iterable[str] | None = None) -> QuerySet[OrgUnit]:
+    """The territorial units where the user holds one of `roles` (any role when None)."""
+    ids = (Membership.objects.filter(_role_filter(roles), user=user, active=True,
+                                     unit__isnull=False).values("unit_id"))
+    return OrgUnit.objects.filter(pk__in=ids)
+
+
+def user_departments(user: User, roles: Iterable[str] | None = None) -> QuerySet[Department]:
+    """The departments where the user holds one of `roles` (any role when None)."""
+    ids = (Membership.objects.filter(_role_filter(roles), user=user, active=True,
+                                     department__isnull=False).values("department_id"))
+    return Department.objects.filter(pk__in=ids)
+
+
+def user_has_role(user: User, role: str, unit: OrgUnit | None = None,
+                  department: Department | None = None) -> bool:
+    """Whether the user holds `role` — anywhere, or at `unit` or any unit above it (a town's
+    initiator acts for its communities), or in `department`."""
+    if user is None or not user.is_authenticated:
+        return False
+    memberships = Membership.objects.filter(user=user, role=role, active=True)
+    if unit is not None:
+        memberships = memberships.filter(unit_id__in=unit.ancestor_ids() or [unit.pk])
+    if department is not None:
+        memberships = memberships.filter(department=department)
+    return memberships.exists()
+
+
+def county_of(unit: OrgUnit) -> OrgUnit:
+    """The county a unit belongs to (the first id of its path)."""
+    if unit.level == Level.COUNTY:
+        return unit
+    ids = unit.ancestor_ids()
+    if ids:
+        return OrgUnit.objects.get(pk=ids[0])
+    while unit.parent_id:  # a unit saved without a path: walk up
+        unit = unit.parent
+    return unit
+
+
+def counties() -> QuerySet[OrgUnit]:
+    return OrgUnit.objects.filter(level=Level.COUNTY)
