@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import path
 
+from huying.cases.views import attachment_download
 from huying.common.api import api, register_routers
 from huying.common.views import healthz
 
@@ -14,4 +15,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("files/<int:attachment_id>", attachment_download, name="attachment-download"),
 ]

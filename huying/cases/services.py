@@ -48,7 +48,7 @@ SATISFIED_RATINGS = {Rating.VERY_SATISFIED, Rating.SATISFIED, Rating.BASICALLY_S
 
 
 def case_lock(case: Case, expected_version: int | None = None) -> Case:
-    locked = Case.objects.select_for_update().select_related("unit").get(pk=case.pk)
+    locked = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion(
             _("The case was changed by someone else meanwhile (now version %(now)d, you saw "
@@ -61,7 +61,7 @@ def case_lock(case: Case, expected_version: int | None = None) -> Case:
 def assignment_lock(assignment: Assignment, expected_version: int | None = None
                     ) -> tuple[Assignment, Case]:
     case = case_lock(assignment.case)
-    locked = Assignment.objects.select_for_update().select_related("department").get(
+    locked = Assignment.objects.select_for_update(of=("self",)).select_related("department").get(
         pk=assignment.pk)
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion(

@@ -49,6 +49,9 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 def register_routers() -> None:
     """Attach every app's router once (called from urls.py)."""
+    from huying.cases.api import router as cases_router
     from huying.catalog.api import router as catalog_router
 
     api.add_router("/catalog", catalog_router)
+    # Cases sit at the root: /api/v1/cases, /api/v1/assignments/…, /api/v1/queues…
+    api.add_router("", cases_router)

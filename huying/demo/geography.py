@@ -38,12 +38,13 @@ class Sizes:
     cells_per_unit: int = 3
     sea_communities: int = 2
     sea_grids_per_community: int = 3
+    volunteer_teams: int = 20
 
 
 FULL = Sizes()
 SMALL = Sizes(towns=3, streets=1, communities=6, grids=24, detailed_towns=1,
               units_per_grid=2, cells_per_unit=2, sea_communities=1,
-              sea_grids_per_community=2)
+              sea_grids_per_community=2, volunteer_teams=2)
 
 
 @dataclass

@@ -323,9 +323,9 @@ def _staffing(towns: list[OrgUnit], communities: list[OrgUnit], grids: list[OrgU
 
 def _volunteers(communities: list[OrgUnit], staff: Staff, maker: people.PersonMaker,
                 rng: random.Random, sizes: Sizes) -> int:
-    team_count = max(2, min(20, len(communities) // 4 or 2))
     land = [c for c in communities if not c.is_sea]
-    homes = sorted(rng.sample(land, min(team_count, len(land))), key=lambda c: c.code)
+    homes = sorted(rng.sample(land, min(sizes.volunteer_teams, len(land))),
+                   key=lambda c: c.code)
     teams, members, volunteer = [], [], 0
     for community in homes:
         speciality = rng.choice(SPECIALITIES)

@@ -59,3 +59,26 @@ def fresh_locators():
     locator_forget()
     yield
     locator_forget()
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    """build_world creates ~20 users; PBKDF2 would make each test wait seconds for them."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def api_as(world):
+    """`api_as("supervisor")`: a test client signed in as that world user."""
+    from django.test import Client
+
+    def client_for(username: str, **kwargs) -> Client:
+        client = Client(**kwargs)
+        client.force_login(world.user(username))
+        return client
+
+    return client_for
+
+
+def post_json(client, url: str, data: dict | None = None, **extra):
+    return client.post(url, data or {}, content_type="application/json", **extra)

@@ -1,0 +1,213 @@
+"""Read-only lookups the API needs on top of `selectors.py`: objects by code or id, scoped
+so that what a user may not see answers 404 exactly like what does not exist, and the actions
+a user may take now, derived from `states.py` (never restated here)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from huying.cases import states
+from huying.cases.models import (
+    Assignment,
+    Attachment,
+    Case,
+    CaseEvent,
+    ExtensionRequest,
+    RallyCall,
+    RequestStatus,
+)
+from huying.cases.selectors import cases_visible_to, rally_calls_open_to
+from huying.common.errors import NotFound, ValidationFailed
+from huying.org.models import Department, Level, OrgUnit, User, VolunteerTeam
+
+# ---------------------------------------------------------------------------------------
+# lookups by code (input references) — unknown codes are input errors (422)
+
+
+def county_by_code(code: str) -> OrgUnit:
+    county = OrgUnit.objects.filter(level=Level.COUNTY, code=code).first()
+    if county is None:
+        raise ValidationFailed(_("Unknown county %(code)s.") % {"code": code}, field="county")
+    return county
+
+
+def unit_by_code(code: str, *, field: str = "unit") -> OrgUnit:
+    unit = OrgUnit.objects.filter(code=code).first()
+    if unit is None:
+        raise ValidationFailed(_("Unknown unit %(code)s.") % {"code": code}, field=field)
+    return unit
+
+
+def department_by_code(code: str, *, field: str = "lead") -> Department:
+    department = Department.objects.filter(code=code).first()
+    if department is None:
+        raise ValidationFailed(_("Unknown department %(code)s.") % {"code": code}, field=field)
+    return department
+
+
+def departments_by_code(codes: Sequence[str], *, field: str = "co") -> list[Department]:
+    return [department_by_code(code, field=field) for code in codes]
+
+
+def users_by_username(usernames: Sequence[str], *, field: str = "participants") -> list[User]:
+    users = {u.username: u for u in User.objects.filter(username__in=list(usernames))}
+    unknown = [name for name in usernames if name not in users]
+    if unknown:
+        raise ValidationFailed(_("Unknown users: %(names)s.") % {"names": "、".join(unknown)},
+                               field=field)
+    return [users[name] for name in dict.fromkeys(usernames)]
+
+
+def team_get(team_id: int) -> VolunteerTeam:
+    team = VolunteerTeam.objects.filter(pk=team_id).first()
+    if team is None:
+        raise ValidationFailed(_("Unknown volunteer team %(id)d.") % {"id": team_id},
+                               field="team")
+    return team
+
+
+# ---------------------------------------------------------------------------------------
+# scoped lookups by id — invisible answers exactly like missing (404)
+
+
+def assignment_get_visible(user: User, assignment_id: int) -> Assignment:
+    assignment = (Assignment.objects.filter(pk=assignment_id, case__in=cases_visible_to(user))
+                  .select_related("case", "department").first())
+    if assignment is None:
+        raise NotFound(_("Assignment %(id)d was not found or is not yours to see.")
+                       % {"id": assignment_id})
+    return assignment
+
+
+def extension_request_get_visible(user: User, request_id: int) -> ExtensionRequest:
+    request = (ExtensionRequest.objects
+               .filter(pk=request_id, assignment__case__in=cases_visible_to(user))
+               .select_related("assignment__case").first())
+    if request is None:
+        raise NotFound(_("Extension request %(id)d was not found or is not yours to see.")
+                       % {"id": request_id})
+    return request
+
+
+def rally_get_visible(user: User, rally_id: int) -> RallyCall:
+    """A rally call on a case the user sees, or one still open to the user's teams (a
+    volunteer sees the case only once the team has claimed it)."""
+    rally = (RallyCall.objects.filter(pk=rally_id)
+             .filter(Q(pk__in=rally_calls_open_to(user).values("pk"))
+                     | Q(case__in=cases_visible_to(user)))
+             .select_related("case", "team", "town").first())
+    if rally is None:
+        raise NotFound(_("Rally call %(id)d was not found or is not yours to see.")
+                       % {"id": rally_id})
+    return rally
+
+
+def attachment_get_visible(user: User, attachment_id: int) -> Attachment:
+    attachment = (Attachment.objects
+                  .filter(pk=attachment_id, case__in=cases_visible_to(user)).first())
+    if attachment is None:
+        raise NotFound(_("File %(id)d was not found or is not yours to see.")
+                       % {"id": attachment_id})
+    return attachment
+
+
+# ---------------------------------------------------------------------------------------
+# the case file
+
+
+def case_events(case: Case) -> QuerySet[CaseEvent]:
+    return case.events.select_related("actor").order_by("seq")
+
+
+def case_assignments(case: Case) -> QuerySet[Assignment]:
+    return (case.assignments.select_related("department", "signed_by", "replied_by")
+            .prefetch_related("extension_requests").order_by("cycle", "role", "id"))
+
+
+def case_attachments(case: Case) -> QuerySet[Attachment]:
+    return case.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")
+
+
+@dataclass(frozen=True)
+class ClockView:
+    assignment_id: int
+    department_code: str
+    department_name: str
+    cycle: int
+    metric: str
+    due_at: datetime
+    state: str
+    stage: int
+    working_seconds_remaining: float | None
+
+
+def case_clocks(case: Case, *, now: datetime) -> list[ClockView]:
+    """The SLA clocks of every cycle; working time left only while a clock still counts."""
+    from huying.supervision.models import ClockState
+    from huying.supervision.selectors import clocks_of_case
+    from huying.workdays.selectors import work_calendar
+
+    calendar = work_calendar()
+    views = []
+    for clock in clocks_of_case(case.pk):
+        remaining = None
+        if clock.state in (ClockState.RUNNING, ClockState.PAUSED):
+            remaining = calendar.working_seconds_between(now, clock.due_at)
+        views.append(ClockView(clock.assignment_id, clock.department.code, clock.department.name,
+                               clock.cycle, clock.metric, clock.due_at, clock.state,
+                               clock.stage, remaining))
+    return views
+
+
+# ---------------------------------------------------------------------------------------
+# what the user may do now: the transition tables decide, this only asks them
+
+# Transitions the platform performs by itself, or that another action triggers.
+INTERNAL_CASE_ACTIONS = frozenset({"report", "all_replied", "return_to_triage", "autoclose"})
+INTERNAL_ASSIGNMENT_ACTIONS = frozenset({"cancel"})
+# API actions that stand for several transitions (whichever the input leads to).
+CASE_ACTION_GROUPS = {"evaluate": ("close", "reopen")}
+ASSIGNMENT_ACTION_GROUPS = {"decide_return": ("approve_return", "deny_return")}
+
+
+def _grouped(machine: states.Machine, internal: frozenset[str],
+             groups: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    grouped = {t for members in groups.values() for t in members}
+    actions = {a: (a,) for a in machine.transitions if a not in internal | grouped}
+    return actions | groups
+
+
+def _may(machine: states.Machine, status: str, transitions: tuple[str, ...], user: User,
+         **context) -> bool:
+    return any(machine.allows_state(status, action)
+               and states.actor_may(user, machine[action], **context)
+               for action in transitions)
+
+
+def case_allowed_actions(user: User, case: Case) -> list[str]:
+    actions = [name for name, transitions in
+               _grouped(states.CASE, INTERNAL_CASE_ACTIONS, CASE_ACTION_GROUPS).items()
+               if _may(states.CASE, case.status, transitions, user, case=case)]
+    # suspend and resume share their source state; only one of them applies at a time.
+    hidden = "suspend" if case.is_suspended else "resume"
+    return [a for a in actions if a != hidden]
+
+
+def assignment_allowed_actions(user: User, assignment: Assignment, case: Case) -> list[str]:
+    if assignment.cycle != case.cycle:
+        return []
+    actions = [name for name, transitions in
+               _grouped(states.ASSIGNMENT, INTERNAL_ASSIGNMENT_ACTIONS,
+                        ASSIGNMENT_ACTION_GROUPS).items()
+               if _may(states.ASSIGNMENT, assignment.status, transitions, user, case=case,
+                       assignment=assignment)]
+    pending = any(r.status == RequestStatus.PENDING
+                  for r in assignment.extension_requests.all())
+    # One pending extension request at a time: ask while none waits, decide while one does.
+    hidden = "request_extension" if pending else "decide_extension"
+    return [a for a in actions if a != hidden]
