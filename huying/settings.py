@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "huying.workdays",
     "huying.cases",
     "huying.supervision",
+    "huying.notifications",
+    "huying.assessment",
+    "huying.analytics",
     "huying.demo",
     "huying.web",
 ]

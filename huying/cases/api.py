@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import File, Form, Query, Router, UploadedFile
+from ninja import File, Form, Query, Router, Status, UploadedFile
 
 from huying.cases import reads, selectors
 from huying.cases import services as cs
@@ -109,9 +109,9 @@ def case_report(request: HttpRequest, body: ReportIn):
         unit=reads.unit_by_code(body.unit) if body.unit else None,
         external_ref=body.external_ref, urgent=body.urgent, sensitive=body.sensitive)
     if case.reported_at == now:
-        return 201, case_out(case)
+        return Status(201, case_out(case))
     # A repeated (channel, external_ref): the first case, if this caller may see it.
-    return 200, case_out(visible(request, case.number))
+    return Status(200, case_out(visible(request, case.number)))
 
 
 @router.post("/cases/{number}/register", response=CaseOut)
@@ -206,7 +206,7 @@ def case_dispatch(request: HttpRequest, number: str, body: DispatchIn):
         co=reads.departments_by_code(body.co, field="co"), joint=body.joint,
         instructions=body.instructions, now=timezone.now(),
         expected_version=body.expected_version)
-    return 201, [assignment_out(request.user, a) for a in assignments]
+    return Status(201, [assignment_out(request.user, a) for a in assignments])
 
 
 @router.post("/cases/{number}/suspend", response=CaseOut)
@@ -235,14 +235,14 @@ def case_evaluate(request: HttpRequest, number: str, body: EvaluateIn):
         reopen_co=(reads.departments_by_code(body.reopen_co, field="reopen_co")
                    if body.reopen_co is not None else None),
         expected_version=body.expected_version)
-    return 201, evaluation_out(evaluation)
+    return Status(201, evaluation_out(evaluation))
 
 
 @router.post("/cases/{number}/rally", response={201: RallyCallOut})
 def case_rally(request: HttpRequest, number: str, body: RallyIn):
     rally = cs.case_rally(case=visible(request, number), actor=request.user, need=body.need,
                           points=body.points, now=timezone.now())
-    return 201, rally_out(rally)
+    return Status(201, rally_out(rally))
 
 
 @router.post("/cases/{number}/attachments", response={201: AttachmentOut})
@@ -254,7 +254,7 @@ def case_attach(request: HttpRequest, number: str, file: File[UploadedFile],
         case=case, actor=request.user, upload=file, now=timezone.now(),
         assignment=reads.assignment_get_visible(request.user, assignment) if assignment else None,
         expected_version=expected_version)
-    return 201, attachment_out(attachment)
+    return Status(201, attachment_out(attachment))
 
 
 @router.post("/rally-calls/{rally_id}/claim", response=RallyCallOut)
@@ -333,7 +333,7 @@ def assignment_request_extension(request: HttpRequest, assignment_id: int,
     extension = cs.assignment_request_extension(
         assignment=assignment_visible(request, assignment_id), actor=request.user,
         extra_days=body.extra_days, reason=body.reason, now=timezone.now())
-    return 201, extension_request_out(extension)
+    return Status(201, extension_request_out(extension))
 
 
 @router.post("/extension-requests/{request_id}/decide", response=ExtensionRequestOut)
