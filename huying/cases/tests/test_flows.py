@@ -118,7 +118,7 @@ def test_return_approved_and_redispatched_elsewhere(world, now):
 
 
 def test_return_redispatched_to_a_co_handler_promotes_it_to_lead(world, now):
-    case, (lead, co) = dispatched(world)
+    _case, (lead, co) = dispatched(world)
     cs.assignment_request_return(assignment=lead, actor=world.user("responder_d05"),
                                  reason="属供电线路故障", now=now)
     cs.assignment_decide_return(assignment=lead, actor=world.user("supervisor"), approve=True,
@@ -128,7 +128,7 @@ def test_return_redispatched_to_a_co_handler_promotes_it_to_lead(world, now):
 
 
 def test_return_denied_means_the_department_must_handle_it(world, now):
-    case, (lead, _co) = dispatched(world)
+    _case, (lead, _co) = dispatched(world)
     cs.assignment_request_return(assignment=lead, actor=world.user("responder_d05"),
                                  reason="人手不足", now=now)
     with pytest.raises(ValidationFailed):
@@ -152,7 +152,7 @@ def test_return_without_redispatch_goes_back_to_triage(world, now):
 
 
 def test_extension_approved_moves_the_completion_due_time(world, now):
-    case, (lead, _co) = dispatched(world)
+    _case, (lead, _co) = dispatched(world)
     cs.assignment_sign(assignment=lead, actor=world.user("responder_d05"), now=now)
     before = SlaClock.objects.get(assignment=lead, metric=Metric.COMPLETE).due_at
     request = cs.assignment_request_extension(assignment=lead, actor=world.user("responder_d05"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -16,7 +18,7 @@ def test_each_transition_appends_exactly_one_event_chained_to_the_previous(world
     case, _ = dispatched(world)
     events = list(case.events.order_by("seq"))
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
-    assert all(b.prev_hash == a.hash for a, b in zip(events, events[1:], strict=False))
+    assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(events))
     assert case_chain_break(case) is None
 
 
