@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 	@bash scripts/setup-system.sh
+	@bash scripts/assets.sh
 	@echo "==> 编译界面翻译"
 	@cd huying && ../$(BIN)/huying compilemessages -v 0
 	@echo "==> 迁移数据库（$(HUYING_VAR_DIR)）"

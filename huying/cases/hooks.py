@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from huying.cases.models import Assignment, Case
+    from huying.cases.models import Assignment, Case, Evaluation
 
 
 def assignments_opened(*, assignments: list[Assignment], now: datetime) -> None:
@@ -52,6 +52,18 @@ def assignment_return_decided(*, assignment: Assignment, approved: bool, now: da
 
     if approved:
         sla.clocks_cancel(assignment=assignment, now=now)
+    else:
+        from huying.supervision import ladder
+
+        ladder.assignment_return_denied(assignment=assignment, now=now)
+
+
+def case_evaluated(*, case: Case, evaluation: Evaluation, now: datetime) -> None:
+    """After the evaluation is saved (either branch of `case_evaluate`): an unsatisfied
+    one climbs the ladder; 不满意/基本满意 bring a supervision slip."""
+    from huying.supervision import ladder
+
+    ladder.case_evaluated(case=case, evaluation=evaluation, now=now)
 
 
 def extension_approved(*, assignment: Assignment, extra_days: int, now: datetime) -> None:

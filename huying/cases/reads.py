@@ -125,8 +125,9 @@ def case_events(case: Case) -> QuerySet[CaseEvent]:
 
 
 def case_assignments(case: Case) -> QuerySet[Assignment]:
+    """Every cycle's assignments, each cycle's lead first."""
     return (case.assignments.select_related("department", "signed_by", "replied_by")
-            .prefetch_related("extension_requests").order_by("cycle", "role", "id"))
+            .prefetch_related("extension_requests").order_by("cycle", "-role", "id"))
 
 
 def case_attachments(case: Case) -> QuerySet[Attachment]:
@@ -210,4 +211,9 @@ def assignment_allowed_actions(user: User, assignment: Assignment, case: Case) -
                   for r in assignment.extension_requests.all())
     # One pending extension request at a time: ask while none waits, decide while one does.
     hidden = "request_extension" if pending else "decide_extension"
-    return [a for a in actions if a != hidden]
+    actions = [a for a in actions if a != hidden]
+    # A department attaches files through its assignment (the case's "attach" transition,
+    # asked with the assignment as context).
+    if _may(states.CASE, case.status, ("attach",), user, case=case, assignment=assignment):
+        actions.append("attach")
+    return actions

@@ -514,14 +514,15 @@ def case_detail_out(user: User, case: Case, *, now: datetime) -> CaseDetailOut:
 QUEUE_SIZE = 5
 
 
-def case_item(case: Case) -> QueueItemOut:
+def case_item(case: Case, **more: Any) -> QueueItemOut:
     return QueueItemOut(case_number=case.number, title=case.title, status=case.status,
-                        colour=case.colour, urgent=case.urgent, reported_at=case.reported_at)
+                        colour=case.colour, urgent=case.urgent, reported_at=case.reported_at,
+                        **more)
 
 
 def assignment_item(assignment: Assignment) -> QueueItemOut:
-    return QueueItemOut(**case_item(assignment.case).dict(), assignment_id=assignment.pk,
-                        department=assignment.department.code)
+    return case_item(assignment.case, assignment_id=assignment.pk,
+                     department=assignment.department.code)
 
 
 def queues_out(user: User) -> list[QueueOut]:

@@ -51,7 +51,9 @@ def register_routers() -> None:
     """Attach every app's router once (called from urls.py)."""
     from huying.cases.api import router as cases_router
     from huying.catalog.api import router as catalog_router
+    from huying.notifications.api import router as notifications_router
 
     api.add_router("/catalog", catalog_router)
+    api.add_router("/notifications", notifications_router)
     # Cases sit at the root: /api/v1/cases, /api/v1/assignments/…, /api/v1/queues…
     api.add_router("", cases_router)

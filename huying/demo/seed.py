@@ -13,12 +13,13 @@ import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -170,7 +171,10 @@ def _departments(county: OrgUnit, towns: list[OrgUnit], now: datetime, report: R
     loaded = False
     catalogue_load_reference = _catalogue_loader()
     if catalogue_load_reference is not None:
-        catalogue_load_reference(actor=None, county=county, now=now)
+        # In force from the start of last year, so that `huying demo simulate` can play
+        # the weeks before today against the lists (a list only governs days after it).
+        catalogue_load_reference(actor=None, county=county, now=now,
+                                 effective_from=lists_effective_from(now))
         loaded = True
     else:
         # The catalog app is not ready: create at least the departments from its data file.
@@ -187,6 +191,10 @@ def _departments(county: OrgUnit, towns: list[OrgUnit], now: datetime, report: R
                                    short_name=f"{town.name}指挥中心",
                                    kind=DepartmentKind.CENTRE, unit=town, now=now)
     return loaded
+
+
+def lists_effective_from(now: datetime) -> date:
+    return date(timezone.localdate(now).year - 1, 1, 1)
 
 
 def _catalogue_loader() -> Callable[..., object] | None:

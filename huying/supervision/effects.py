@@ -19,3 +19,7 @@ def level_fired(*, clock: SlaClock, level: int, now: datetime) -> None:
                  from_status=case.status, to_status=case.status, now=now,
                  payload={"assignment": clock.assignment_id, "metric": clock.metric,
                           "due_at": clock.due_at.isoformat(), "department": clock.department_id})
+    from huying.supervision import ladder
+
+    clock.case = case
+    ladder.sla_level_fired(clock=clock, level=level, now=now)

@@ -1,0 +1,91 @@
+"""The notification centre: one row per user and event, plus its outbound webhook deliveries.
+
+A notification is what a person sees in the bell menu; a webhook delivery is the same event
+pushed to an SMS or messaging gateway. They are kept apart so that a gateway outage never
+touches what the user sees in the platform (FixMyStreet keeps case and delivery state apart
+in the same way).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    NEW_WORK = "new_work", _("New work")
+    SLA_WARNING = "sla_warning", _("Deadline warning")
+    SLA_BREACH = "sla_breach", _("Deadline breached")
+    SLIP = "slip", _("Supervision slip")
+    INTERVIEW = "interview", _("Interview")
+    DECISION = "decision", _("Decision")
+    EVALUATION = "evaluation", _("Evaluation")
+    RALLY = "rally", _("Rally call")
+    SYSTEM = "system", _("System")
+
+
+class Notification(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="notifications", verbose_name=_("user"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("body"), blank=True)
+    case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="notifications", verbose_name=_("case"))
+    link = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # The same event announced twice (a retried job, a re-run sweep) must not ring twice.
+    dedupe_key = models.CharField(_("deduplication key"), max_length=200, null=True,
+                                  blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "dedupe_key"],
+                                    condition=models.Q(dedupe_key__isnull=False),
+                                    name="notification_dedupe_per_user"),
+        ]
+        indexes = [
+            # "My unread, newest first" and "all mine, newest first".
+            models.Index(fields=["user", "read_at", "-created_at"],
+                         name="notification_user_unread"),
+            models.Index(fields=["user", "-created_at"], name="notification_user_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.title}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed, will retry")
+    GAVE_UP = "gave_up", _("Gave up")
+
+
+class WebhookDelivery(models.Model):
+    notification = models.ForeignKey(Notification, on_delete=models.CASCADE,
+                                     related_name="deliveries",
+                                     verbose_name=_("notification"))
+    url = models.CharField(_("URL"), max_length=500)
+    payload = models.JSONField(_("payload"))
+    status = models.CharField(_("status"), max_length=16, choices=DeliveryStatus.choices,
+                              default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"],
+                                name="webhook_delivery_due")]
+
+    def __str__(self) -> str:
+        return f"{self.notification_id} → {self.url} ({self.status})"

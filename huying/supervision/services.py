@@ -1,0 +1,207 @@
+"""Who supervises whom, how supervision tells people, and listed supervision (挂牌督办).
+
+The permission and people helpers here are shared by the ladder, interviews and slips, so
+"who is a supervisor of this county" is answered in one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from huying.cases import validation
+from huying.cases.events import event_append
+from huying.cases.models import Case
+from huying.common.errors import NotFound, PermissionDenied, ValidationFailed
+from huying.org.models import Department, DepartmentKind, Membership, OrgUnit, Role, User
+from huying.supervision.models import LeaderKind, LeaderPost, ListedCase
+
+DEPARTMENT_STAFF = (Role.RESPONDER, Role.DEPT_HEAD, Role.DEPT_DEPUTY)
+
+# ---------------------------------------------------------------------------------------
+# who is who
+
+
+def _memberships(**filters) -> Iterable[Membership]:
+    return Membership.objects.filter(active=True, user__is_active=True, **filters)
+
+
+def department_people(department: Department, roles: Iterable[str]) -> list[User]:
+    rows = _memberships(department=department, role__in=list(roles)).select_related("user")
+    return _unique(m.user for m in rows.order_by("role", "user_id"))
+
+
+def department_head(department: Department) -> User | None:
+    heads = department_people(department, [Role.DEPT_HEAD])
+    return heads[0] if heads else None
+
+
+def department_deputy(department: Department) -> User | None:
+    """The deputy head, or the head where the department has no deputy on the platform."""
+    deputies = department_people(department, [Role.DEPT_DEPUTY])
+    return deputies[0] if deputies else department_head(department)
+
+
+def centre_supervisors(county: OrgUnit) -> list[User]:
+    rows = _memberships(role=Role.SUPERVISOR, department__kind=DepartmentKind.CENTRE,
+                        department__unit=county).select_related("user")
+    return _unique(m.user for m in rows.order_by("user_id"))
+
+
+def county_leaders(county: OrgUnit) -> list[User]:
+    """Leader memberships on the county and the county's leader posts."""
+    users = [m.user for m in _memberships(role=Role.LEADER, unit=county).select_related("user")
+             .order_by("user_id")]
+    users += [p.user for p in LeaderPost.objects.filter(county=county, active=True,
+                                                        user__is_active=True)
+              .select_related("user").order_by("user_id")]
+    return _unique(users)
+
+
+def leaders_of_kind(county: OrgUnit, kind: str) -> list[User]:
+    return _unique(p.user for p in LeaderPost.objects.filter(
+        county=county, kind=kind, active=True, user__is_active=True).select_related("user")
+        .order_by("id"))
+
+
+def leader_kind_of(user: User, county: OrgUnit) -> str | None:
+    post = LeaderPost.objects.filter(user=user, county=county, active=True).first()
+    return post.kind if post else None
+
+
+def _unique(users: Iterable[User]) -> list[User]:
+    seen: dict[int, User] = {}
+    for user in users:
+        seen.setdefault(user.pk, user)
+    return list(seen.values())
+
+
+# ---------------------------------------------------------------------------------------
+# permissions
+
+
+def is_admin(actor: User | None) -> bool:
+    return actor is not None and actor.is_active and (
+        actor.is_superuser or _memberships(user=actor, role=Role.ADMIN).exists())
+
+
+def is_supervisor_of(actor: User | None, county: OrgUnit) -> bool:
+    """A supervisor of the county's command centre (or one placed on the county itself)."""
+    if actor is None or not actor.is_active:
+        return False
+    return _memberships(user=actor, role=Role.SUPERVISOR).filter(
+        department__kind=DepartmentKind.CENTRE, department__unit=county).exists() or (
+        _memberships(user=actor, role=Role.SUPERVISOR, unit=county).exists())
+
+
+def is_leader_of(actor: User | None, county: OrgUnit) -> bool:
+    if actor is None or not actor.is_active:
+        return False
+    return (_memberships(user=actor, role=Role.LEADER, unit=county).exists()
+            or LeaderPost.objects.filter(user=actor, county=county, active=True).exists())
+
+
+def oversees(actor: User | None, county: OrgUnit) -> bool:
+    """Supervisors, leaders and administrators see the county's whole supervision board."""
+    return is_admin(actor) or is_supervisor_of(actor, county) or is_leader_of(actor, county)
+
+
+def works_in(actor: User | None, department: Department | None,
+             roles: Iterable[str] = DEPARTMENT_STAFF) -> bool:
+    if actor is None or department is None or not actor.is_active:
+        return False
+    return _memberships(user=actor, department=department, role__in=list(roles)).exists()
+
+
+def departments_of(actor: User) -> list[int]:
+    return list(_memberships(user=actor, role__in=DEPARTMENT_STAFF)
+                .values_list("department_id", flat=True))
+
+
+def require_supervisor(actor: User | None, county: OrgUnit) -> None:
+    if not (is_supervisor_of(actor, county) or is_admin(actor)):
+        raise PermissionDenied(_("Only a supervisor of the command centre may do this."))
+
+
+# ---------------------------------------------------------------------------------------
+# telling people (the notification centre does delivery, dedupe and webhooks)
+
+
+def tell(*, users: Iterable[User | None], kind: str, title: str, body: str, now: datetime,
+         case: Case | None = None, link: str = "", dedupe_key: str | None = None) -> None:
+    from huying.notifications.services import notify
+
+    recipients = _unique(u for u in users if u is not None)
+    if recipients:
+        notify(users=recipients, kind=kind, title=title, body=body, now=now, case=case,
+               link=link, dedupe_key=dedupe_key)
+
+
+# ---------------------------------------------------------------------------------------
+# leader posts
+
+
+@transaction.atomic
+def leader_post_set(*, actor: User | None, user: User, county: OrgUnit, kind: str,
+                    now: datetime, title: str = "") -> LeaderPost:
+    """Mark a county leader as the party committee's or the government's leader in charge."""
+    if actor is not None and not is_admin(actor):
+        raise PermissionDenied(_("Only administrators may set leader posts."))
+    if kind not in LeaderKind.values:
+        raise ValidationFailed(_("Unknown leader kind %(kind)s.") % {"kind": kind},
+                               field="kind")
+    post, _created = LeaderPost.objects.update_or_create(
+        user=user, county=county, kind=kind, defaults={"title": title, "active": True})
+    return post
+
+
+# ---------------------------------------------------------------------------------------
+# listed supervision (挂牌督办)
+
+
+def _may_list(actor: User, case: Case) -> None:
+    county = case.county
+    if not (is_supervisor_of(actor, county) or is_leader_of(actor, county) or is_admin(actor)):
+        raise PermissionDenied(_("Only supervisors and leaders may list a case for supervision."))
+
+
+@transaction.atomic
+def case_list_for_supervision(*, actor: User, case: Case, reason: str,
+                              now: datetime) -> ListedCase:
+    """Put a badly handled case under listed supervision; the case record shows it."""
+    reason = validation.reason(reason)
+    case = Case.objects.select_for_update().select_related("county").get(pk=case.pk)
+    _may_list(actor, case)
+    if ListedCase.objects.filter(case=case, delisted_at__isnull=True).exists():
+        raise ValidationFailed(_("The case is already under listed supervision."), field="case")
+    listing = ListedCase.objects.create(case=case, reason=reason, listed_by=actor,
+                                        listed_at=now)
+    event_append(case=case, actor=actor, action="listed_supervision", from_status=case.status,
+                 to_status=case.status, now=now, payload={"reason": reason,
+                                                          "listing": listing.pk})
+    departments = {a.department for a in case.assignments.filter(cycle=case.cycle)
+                   .select_related("department")}
+    tell(users=[u for d in departments for u in department_people(d, DEPARTMENT_STAFF)],
+         kind="listed_supervision", title=_("Case %(number)s is under listed supervision")
+         % {"number": case.number}, body=reason, now=now, case=case,
+         dedupe_key=f"listed:{listing.pk}")
+    return listing
+
+
+@transaction.atomic
+def case_delist(*, actor: User, case: Case, note: str, now: datetime) -> ListedCase:
+    note = validation.reason(note)
+    case = Case.objects.select_for_update().select_related("county").get(pk=case.pk)
+    _may_list(actor, case)
+    listing = ListedCase.objects.select_for_update().filter(
+        case=case, delisted_at__isnull=True).first()
+    if listing is None:
+        raise NotFound(_("The case is not under listed supervision."))
+    listing.delisted_by, listing.delisted_at, listing.delist_note = actor, now, note
+    listing.save()
+    event_append(case=case, actor=actor, action="delisted_supervision", from_status=case.status,
+                 to_status=case.status, now=now, payload={"note": note, "listing": listing.pk})
+    return listing
