@@ -36,7 +36,7 @@ lint: $(STAMP)
 	@$(BIN)/ruff check huying bench
 
 bench: setup
-	@$(BIN)/python -m bench
+	@$(BIN)/python -m bench $(BENCH_ROWS)
 
 messages: $(STAMP)
 	@cd huying && ../$(BIN)/huying makemessages -l zh_Hans --no-obsolete -v 0 && ../$(BIN)/huying compilemessages -v 0

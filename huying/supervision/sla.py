@@ -174,15 +174,17 @@ def sla_sweep_due(*, now: datetime, batch: int = 500) -> SweepResult:
     the row fires it.
     """
     result = SweepResult()
-    last_id = 0
+    seen: set[int] = set()
     while True:
-        due = list(SlaClock.objects.filter(
-            next_check_at__lte=now, state=ClockState.RUNNING, pk__gt=last_id,
-        ).order_by("pk").values_list("pk", flat=True)[:batch])
+        # The partial index on next_check_at answers this without touching clocks that are
+        # not due, however many are open.
+        due = [pk for pk in SlaClock.objects.filter(
+            next_check_at__lte=now, state=ClockState.RUNNING,
+        ).order_by("next_check_at").values_list("pk", flat=True)[:batch] if pk not in seen]
         if not due:
             return result
-        last_id = due[-1]
         for pk in due:
+            seen.add(pk)
             result.examined += 1
             clock_fire_due_levels(pk=pk, now=now, result=result)
 
