@@ -134,6 +134,8 @@ HUYING_EVALUATION_WORKING_DAYS = int(os.environ.get("HUYING_EVALUATION_WORKING_D
 HUYING_UPLOAD_MAX_BYTES = int(os.environ.get("HUYING_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 HUYING_MAP_TILE_URL = os.environ.get("HUYING_MAP_TILE_URL", "")
 HUYING_WEBHOOK_URL = os.environ.get("HUYING_WEBHOOK_URL", "")
+# Signs webhook bodies (X-Huying-Signature); SECRET_KEY when unset.
+HUYING_WEBHOOK_SECRET = os.environ.get("HUYING_WEBHOOK_SECRET", "")
 
 LOGGING = {
     "version": 1,

@@ -121,12 +121,18 @@ def beijing_dimensions(scheme: Scheme, department: Department, start: datetime,
     dimensions = []
     for code, ratio, weight in rates:
         share = scheme.total_points * weight / counted if counted else Decimal(0)
-        points = share * Decimal(str(ratio.rate)) if ratio.rate is not None else Decimal(0)
+        judged = ratio.rate is not None and counted > 0
+        points = share * Decimal(str(ratio.rate)) if judged else Decimal(0)
         dimensions.append(DimensionScore(
             code=code, name=names[code], max_points=q2(share), points=q2(points),
-            lost=q2(share - points) if ratio.rate is not None else Decimal(0), rate=ratio,
-            weight=weight))
+            lost=q2(share - points) if judged else Decimal(0), rate=ratio, weight=weight))
     return dimensions
+
+
+def beijing_judged(dimensions: list[DimensionScore]) -> bool:
+    """Whether any rate with a weight counted something (else nothing was lost)."""
+    return any(d.max_points > 0 and d.rate is not None and d.rate.rate is not None
+               for d in dimensions)
 
 
 def department_score(*, department: Department, scheme: Scheme | None = None,
@@ -138,7 +144,7 @@ def department_score(*, department: Department, scheme: Scheme | None = None,
                       .select_related("case").order_by("occurred_at", "pk"))
     if scheme.kind == SchemeKind.BEIJING:
         dimensions = beijing_dimensions(scheme, department, start, end)
-        if all(d.rate is None or d.rate.rate is None for d in dimensions):
+        if not beijing_judged(dimensions):
             score = q2(scheme.total_points)  # nothing to judge: no points lost
         else:
             score = q2(sum((d.points for d in dimensions), Decimal(0)))

@@ -135,10 +135,13 @@ class DeductionRun:
 
 def late_clocks(*, county: OrgUnit, start: datetime, end: datetime, now: datetime):
     """Clocks of the county due in [start, end) that were not met: stopped late, marked
-    breached by the sweep, or still running past due at `now`. A clock cancelled before its
-    due time (an approved return, a cycle ended) did not breach."""
+    breached by the sweep, still running past due at `now`, or cancelled only after their
+    due time (a co-handler that never signed before the case closed; a return approved
+    late — a pending return does not stop the clock). A clock cancelled before its due
+    time did not breach."""
     late = (Q(breached_at__isnull=False)
-            | Q(state=ClockState.STOPPED, stopped_at__gt=F("due_at"))
+            | Q(state__in=[ClockState.STOPPED, ClockState.CANCELLED],
+                stopped_at__gt=F("due_at"))
             | Q(state=ClockState.RUNNING, due_at__lte=now))
     return (SlaClock.objects.filter(late, case__county=county, due_at__gte=start, due_at__lt=end,
                                     due_at__lte=now)

@@ -49,11 +49,17 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 
 def register_routers() -> None:
     """Attach every app's router once (called from urls.py)."""
+    from huying.analytics.api import router as analytics_router
+    from huying.assessment.api import router as assessment_router
     from huying.cases.api import router as cases_router
     from huying.catalog.api import router as catalog_router
     from huying.notifications.api import router as notifications_router
+    from huying.supervision.api import router as supervision_router
 
     api.add_router("/catalog", catalog_router)
+    api.add_router("/supervision", supervision_router)
+    api.add_router("/assessment", assessment_router)
+    api.add_router("/analytics", analytics_router)
     api.add_router("/notifications", notifications_router)
     # Cases sit at the root: /api/v1/cases, /api/v1/assignments/…, /api/v1/queues…
     api.add_router("", cases_router)

@@ -178,7 +178,7 @@ def escalate(*, trigger: str, case: Case, department: Department,
     points = entry.points
     step.points = points
     step.save(update_fields=["points"])
-    sv.tell(users=sv.department_people(department, [Role.DEPT_HEAD]), kind="deduction",
+    sv.tell(users=sv.department_people(department, [Role.DEPT_HEAD]), kind="decision",
             title=_("%(points)s points deducted: case %(number)s") % {
                 "points": points, "number": case.number},
             body=reason, now=now, case=case, dedupe_key=f"ladder:{step.pk}")

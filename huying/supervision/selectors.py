@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from huying.supervision.models import ClockState, SlaClock
+from huying.supervision.models import ClockState, SlaClock, Stage
 
 
 def case_ids_overdue(*, now: datetime) -> QuerySet:
@@ -19,3 +19,99 @@ def case_ids_overdue(*, now: datetime) -> QuerySet:
 def clocks_of_case(case_id: int) -> QuerySet[SlaClock]:
     return SlaClock.objects.filter(case_id=case_id).select_related("department").order_by(
         "cycle", "department_id", "metric")
+
+
+# ---------------------------------------------------------------------------------------
+# the supervision board
+
+
+def _county_clocks(county_id: int):
+    return SlaClock.objects.filter(case__county_id=county_id,
+                                   state__in=[ClockState.RUNNING, ClockState.PAUSED])
+
+
+def board_breaches(*, county_id: int, department_ids: list[int] | None = None) -> QuerySet:
+    """Open clocks past their breach: what is overdue right now."""
+    rows = _county_clocks(county_id).filter(stage=Stage.BREACHED)
+    if department_ids is not None:
+        rows = rows.filter(department_id__in=department_ids)
+    return rows.select_related("case", "department").order_by("due_at")
+
+
+def board_warnings(*, county_id: int, department_ids: list[int] | None = None) -> QuerySet:
+    """Open clocks past a warning level (50 % or 75 %) but not yet overdue."""
+    rows = _county_clocks(county_id).filter(stage__in=[Stage.HALF, Stage.THREE_QUARTERS])
+    if department_ids is not None:
+        rows = rows.filter(department_id__in=department_ids)
+    return rows.select_related("case", "department").order_by("due_at")
+
+
+def interviews_open(*, county_id: int, department_ids: list[int] | None = None) -> QuerySet:
+    from huying.supervision.models import Interview, InterviewStatus
+
+    rows = Interview.objects.filter(case__county_id=county_id, status=InterviewStatus.SCHEDULED)
+    if department_ids is not None:
+        rows = rows.filter(department_id__in=department_ids)
+    return rows.select_related("case", "department", "interviewer", "interviewee")
+
+
+def interviews_list(*, county_id: int, department_ids: list[int] | None = None,
+                    status: str | None = None) -> QuerySet:
+    from huying.supervision.models import Interview
+
+    rows = Interview.objects.filter(case__county_id=county_id)
+    if department_ids is not None:
+        rows = rows.filter(department_id__in=department_ids)
+    if status:
+        rows = rows.filter(status=status)
+    return rows.select_related("case", "department", "interviewer", "interviewee")
+
+
+def slips_list(*, county_id: int, department_ids: list[int] | None = None,
+               kind: str | None = None, status: str | None = None) -> QuerySet:
+    from huying.supervision.models import Slip
+
+    rows = Slip.objects.filter(county_id=county_id)
+    if department_ids is not None:
+        rows = rows.filter(department_id__in=department_ids)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if status:
+        rows = rows.filter(status=status)
+    return rows.select_related("department", "issued_by")
+
+
+def slips_awaiting_reply(*, county_id: int, department_ids: list[int] | None = None
+                         ) -> QuerySet:
+    from huying.supervision.models import SlipKind, SlipStatus
+
+    return slips_list(county_id=county_id, department_ids=department_ids).filter(
+        kind__in=[SlipKind.SUPERVISION, SlipKind.WARNING], status=SlipStatus.ISSUED)
+
+
+def listed_cases(*, county_id: int, active: bool = True) -> QuerySet:
+    from huying.supervision.models import ListedCase
+
+    rows = ListedCase.objects.filter(case__county_id=county_id)
+    if active:
+        rows = rows.filter(delisted_at__isnull=True)
+    return rows.select_related("case", "listed_by")
+
+
+def board_summary(*, county, now: datetime, department_ids: list[int] | None = None
+                  ) -> dict[str, int]:
+    """The counters of the supervision board (scoped to departments for department staff)."""
+    from huying.supervision.lookback import lookback_cases
+
+    summary = {
+        "breaches": board_breaches(county_id=county.pk, department_ids=department_ids).count(),
+        "warnings": board_warnings(county_id=county.pk, department_ids=department_ids).count(),
+        "interviews_open": interviews_open(county_id=county.pk,
+                                           department_ids=department_ids).count(),
+        "slips_awaiting_reply": slips_awaiting_reply(county_id=county.pk,
+                                                     department_ids=department_ids).count(),
+    }
+    if department_ids is None:
+        summary["listed_cases"] = listed_cases(county_id=county.pk).count()
+        summary["lookback"] = lookback_cases(county=county, now=now).count()
+    return summary

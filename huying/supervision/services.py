@@ -6,7 +6,8 @@ The permission and people helpers here are shared by the ladder, interviews and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
@@ -121,6 +122,30 @@ def departments_of(actor: User) -> list[int]:
                 .values_list("department_id", flat=True))
 
 
+def counties_of(actor: User) -> list[OrgUnit]:
+    """The counties the actor has a place in (through a unit or a department)."""
+    ids: set[int] = set()
+    for membership in _memberships(user=actor).select_related("unit", "department__unit"):
+        unit = membership.unit or membership.department.unit
+        ids.add(unit.ancestor_ids()[0] if unit.ancestor_ids() else unit.pk)
+    ids |= set(LeaderPost.objects.filter(user=actor, active=True).values_list("county_id",
+                                                                              flat=True))
+    return list(OrgUnit.objects.filter(pk__in=ids).order_by("code"))
+
+
+def viewer_scope(actor: User, county: OrgUnit) -> list[int] | None:
+    """What of the county's supervision the actor sees: everything (None) for supervisors,
+    leaders and administrators; their own departments' part for department staff."""
+    if oversees(actor, county):
+        return None
+    departments = list(Department.objects.filter(
+        pk__in=departments_of(actor)).values_list("pk", "unit__path"))
+    mine = [pk for pk, path in departments if path.startswith(county.path)]
+    if not mine:
+        raise PermissionDenied(_("You have no place in this county's supervision."))
+    return mine
+
+
 def require_supervisor(actor: User | None, county: OrgUnit) -> None:
     if not (is_supervisor_of(actor, county) or is_admin(actor)):
         raise PermissionDenied(_("Only a supervisor of the command centre may do this."))
@@ -185,7 +210,7 @@ def case_list_for_supervision(*, actor: User, case: Case, reason: str,
     departments = {a.department for a in case.assignments.filter(cycle=case.cycle)
                    .select_related("department")}
     tell(users=[u for d in departments for u in department_people(d, DEPARTMENT_STAFF)],
-         kind="listed_supervision", title=_("Case %(number)s is under listed supervision")
+         kind="decision", title=_("Case %(number)s is under listed supervision")
          % {"number": case.number}, body=reason, now=now, case=case,
          dedupe_key=f"listed:{listing.pk}")
     return listing
@@ -205,3 +230,51 @@ def case_delist(*, actor: User, case: Case, note: str, now: datetime) -> ListedC
     event_append(case=case, actor=actor, action="delisted_supervision", from_status=case.status,
                  to_status=case.status, now=now, payload={"note": note, "listing": listing.pk})
     return listing
+
+
+# ---------------------------------------------------------------------------------------
+# the periodic sweep (huey every minute, or `huying sweep` from cron)
+
+
+@dataclass
+class SweepRun:
+    examined: int = 0
+    fired: dict[int, int] = field(default_factory=lambda: {1: 0, 2: 0, 3: 0})
+    autoclose_examined: int = 0
+    autoclosed: int = 0
+
+
+def autoclose_due(*, now: datetime, batch: int = 500,
+                  progress: Callable[[int], None] | None = None) -> tuple[int, int]:
+    """Close replied cases whose evaluation window lapsed; candidates come from the
+    (status, evaluation_due_at) index. Returns (examined, closed)."""
+    from huying.cases.models import CaseStatus
+    from huying.cases.services import case_autoclose
+
+    examined = closed = 0
+    last_id = 0
+    while True:
+        due = list(Case.objects.filter(status=CaseStatus.REPLIED, evaluation_due_at__lte=now,
+                                       pk__gt=last_id)
+                   .order_by("pk").values_list("pk", flat=True)[:batch])
+        if not due:
+            return examined, closed
+        last_id = due[-1]
+        for pk in due:
+            examined += 1
+            # case_autoclose locks the row and re-checks, so a concurrent evaluation or a
+            # second sweep leaves it alone (returns None).
+            if case_autoclose(case=Case(pk=pk), now=now) is not None:
+                closed += 1
+        if progress is not None:
+            progress(examined)
+
+
+def sweep_run(*, now: datetime, batch: int = 500) -> SweepRun:
+    """One pass: fire due SLA levels (warnings, breaches → the ladder), then autoclose."""
+    from huying.supervision.sla import sla_sweep_due
+
+    result = sla_sweep_due(now=now, batch=batch)
+    run = SweepRun(examined=result.examined, fired=dict(result.fired))
+    run.autoclose_examined, run.autoclosed = autoclose_due(now=now, batch=batch)
+    return run

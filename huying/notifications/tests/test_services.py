@@ -155,11 +155,11 @@ def test_committed_notify_sends_the_webhook(world, now, webhook_url, sender, hue
 
 def test_rolled_back_action_sends_no_webhook(world, now, webhook_url, sender, huey_immediate,
                                              django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            notify(users=[world.user("supervisor")], kind=Kind.SLA_BREACH, title="已超时",
-                   body="", now=now)
-            raise RuntimeError("the business action failed")
+    with (django_capture_on_commit_callbacks(execute=True) as callbacks,
+          pytest.raises(RuntimeError), transaction.atomic()):
+        notify(users=[world.user("supervisor")], kind=Kind.SLA_BREACH, title="已超时",
+               body="", now=now)
+        raise RuntimeError("the business action failed")
     assert callbacks == []
     assert sender.calls == []
     assert not WebhookDelivery.objects.exists()
