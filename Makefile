@@ -24,10 +24,13 @@ setup: $(STAMP)
 	@$(BIN)/huying migrate --noinput -v 0
 
 demo: setup
+	@$(BIN)/huying collectstatic --noinput -v 0
 	@$(BIN)/huying demo seed
+	@$(BIN)/huying demo simulate
 	@$(BIN)/huying demo logins
 	@echo "==> 演示服务：http://127.0.0.1:8000/   （Ctrl+C 结束）"
-	@$(BIN)/huying runserver 127.0.0.1:8000 --noreload
+	@trap 'kill 0' EXIT; $(BIN)/huying run_huey -w 1 >$(HUYING_VAR_DIR)/huey.log 2>&1 & \
+	  HUYING_DEMO_LOGINS=1 $(BIN)/huying runserver 127.0.0.1:8000 --noreload
 
 test: setup
 	@bash scripts/test.sh
