@@ -69,6 +69,7 @@ ROOT_URLCONF = "huying.urls"
 WSGI_APPLICATION = "huying.wsgi.application"
 AUTH_USER_MODEL = "org.User"
 LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
 
 TEMPLATES = [
     {
@@ -133,6 +134,8 @@ HUYING_GRID_SEQUENCE_WIDTH = int(os.environ.get("HUYING_GRID_SEQUENCE_WIDTH", "3
 HUYING_EVALUATION_WORKING_DAYS = int(os.environ.get("HUYING_EVALUATION_WORKING_DAYS", "3"))
 HUYING_UPLOAD_MAX_BYTES = int(os.environ.get("HUYING_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 HUYING_MAP_TILE_URL = os.environ.get("HUYING_MAP_TILE_URL", "")
+# The sign-in page lists the demo users (make demo turns it on; never in production).
+HUYING_DEMO_LOGINS = env_bool("HUYING_DEMO_LOGINS", False)
 HUYING_WEBHOOK_URL = os.environ.get("HUYING_WEBHOOK_URL", "")
 # Signs webhook bodies (X-Huying-Signature); SECRET_KEY when unset.
 HUYING_WEBHOOK_SECRET = os.environ.get("HUYING_WEBHOOK_SECRET", "")

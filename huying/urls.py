@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from huying.cases.views import attachment_download
 from huying.common.api import api, register_routers
@@ -16,4 +16,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("files/<int:attachment_id>", attachment_download, name="attachment-download"),
+    path("", include("huying.web.urls")),
 ]

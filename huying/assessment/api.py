@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from huying.analytics.periods import period_bounds, period_label
 from huying.assessment import access
@@ -59,7 +59,7 @@ def appeal_create(request: HttpRequest, data: AppealIn):
         raise NotFound(_("Deduction %(id)d was not found.") % {"id": data.deduction_id})
     appeal = appeal_submit(actor=request.user, deduction=deduction, reason=data.reason,
                            now=timezone.now())
-    return 201, appeal_out(appeal)
+    return Status(201, appeal_out(appeal))
 
 
 @router.post("/appeals/{appeal_id}/decide", response=AppealOut)

@@ -84,7 +84,7 @@ def bulletin_export(*, county: OrgUnit, period_kind: str, day: date,
         towns = ranking_for_period(county=county, kind="town", period_start=start,
                                    period_end=end)
         _sheet(book.create_sheet(_("Town ranking")), title,
-               [_("Rank"), _("Town/street"), _("Score"), _("Closure rate"),
+               [_("Rank"), _("Towns and streets"), _("Score"), _("Closure rate"),
                 _("On-time closure rate"), _("Share resolved locally"), _("Call quality")],
                [[row.rank, row.name, _score(row.score)]
                 + [row.details[code].fraction + "（" + row.details[code].percent + "）"

@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from shapely.geometry import Point, shape
 from shapely.prepared import prep
 
@@ -45,8 +46,6 @@ from huying.cases.models import (
     CaseStatus,
     Channel,
     ExtensionRequest,
-    RallyCall,
-    RallyStatus,
     Rating,
 )
 from huying.catalog import selectors as catalog
@@ -65,7 +64,7 @@ from huying.org.models import (
     VolunteerMember,
     VolunteerTeam,
 )
-from huying.supervision.models import ClockState, Metric, SlaClock
+from huying.supervision.models import Metric, SlaClock
 from huying.supervision.sla import sla_sweep_due
 from huying.workdays.calendar import WorkCalendar
 from huying.workdays.selectors import work_calendar
@@ -171,15 +170,17 @@ class Staff:
 
 
 def simulate(*, seed: int = 42, weeks: int = 4, until: date, report: Report = lambda _t: None,
-             volume: float = 1.0, county_code: str = COUNTY_CODE) -> SimulationResult:
-    """Play `weeks` weeks ending on `until` (at 18:00) in the demo county."""
+             volume: float = 1.0, days: int | None = None,
+             county_code: str = COUNTY_CODE) -> SimulationResult:
+    """Play `weeks` weeks (or `days` days) ending on `until` (at 18:00) in the demo county;
+    `volume` scales the number of reports (the tests use fewer)."""
     county = OrgUnit.objects.filter(code=county_code, level=Level.COUNTY).first()
     if county is None:
         return SimulationResult(refused=_("No demo county yet: run `huying demo seed` first."))
     if Case.objects.filter(county=county, external_ref__startswith=REF_PREFIX).exists():
         return SimulationResult(refused=_(
             "The demo county already holds simulated cases; nothing was simulated."))
-    start = until - timedelta(days=weeks * 7 - 1)
+    start = until - timedelta(days=(days or weeks * 7) - 1)
     if catalog.list_in_force(county=county, kind=ListKind.CATALOGUE, on=start) is None:
         return SimulationResult(refused=_(
             "No matter catalogue is in force on %(date)s: the simulation cannot start then.")
@@ -355,7 +356,8 @@ class Simulator:
             CaseStatus.TRIAGE, CaseStatus.DISPATCHED, CaseStatus.REPLIED))
         self.say(_("[simulate] %(day)s %(weekday)s  new %(new)d  total %(total)d  done "
                    "%(done)d  at the county %(county)d")
-                 % {"day": day.isoformat(), "weekday": WEEKDAYS[day.weekday()], "new": new,
+                 % {"day": day.isoformat(), "weekday": str(WEEKDAYS[day.weekday()]),
+                    "new": new,
                     "total": total, "done": done, "county": county_level})
 
     def _statuses(self) -> dict[str, int]:
@@ -394,11 +396,14 @@ class Simulator:
     def _plan_showcase(self, day: date) -> None:
         """On the last afternoon, a case in the queue of each memorable demo sign-in."""
         moment = datetime.combine(day, time(9, 30), tzinfo=self.tz)
-        for k, name in enumerate(("grid", "approve", "sign", "rally")):
-            self.schedule(moment + timedelta(minutes=7 * k), "report",
-                          source="town" if name in ("approve", "rally") else (
-                              "hotline" if name == "sign" else "grid"),
+        sources = {"grid": "grid", "approve": "town", "sign": "hotline", "rally": "town",
+                   "extension": "hotline"}
+        for k, (name, source) in enumerate(sources.items()):
+            self.schedule(moment + timedelta(minutes=7 * k), "report", source=source,
                           showcase=name)
+        # A hotline report just before the clock stops, still waiting for registration.
+        self.schedule(datetime.combine(day, time(17, 40), tzinfo=self.tz), "report",
+                      source="hotline", showcase="reported")
 
     def pick_matter(self, codes: list[str] | None = None) -> MatterType:
         codes = codes or sorted(self.matters)
@@ -482,7 +487,10 @@ class Simulator:
         self.result.created += 1
         self.result.actions["report"] += 1
         sim = SimCase(case=case, source=source, matter=matter, grid=grid, showcase=showcase)
-        self.recent.append(sim)
+        if not showcase:
+            self.recent.append(sim)
+        if showcase == "reported":
+            return  # waits in the centre's queue
         if source == "hotline":
             self.schedule(self.later(0.1, 1.6, sim), "centre_register", sim,
                           duplicate_of=duplicate_of)
@@ -502,6 +510,10 @@ class Simulator:
             return grid, self.matters["M002"]
         if showcase == "sign":
             return self.rng.choice(self.grids), self.matters["M002"]
+        if showcase == "extension":
+            return self.rng.choice(self.grids), self.matters["M039"]
+        if showcase == "reported":
+            return self.rng.choice(self.grids), self.matters["M073"]
         if showcase == "rally":
             volunteer = people.volunteer_username(1)
             town = next((self.towns[t] for t, teams in sorted(self.staff.teams.items())
@@ -559,7 +571,7 @@ class Simulator:
                                     now=self.now)
         self.result.actions["register"] += 1
         to_town = sim.matter.code in self.town_duty and rng.random() < 0.85
-        if sim.showcase != "sign" and (to_town or rng.random() < 0.5):
+        if sim.showcase not in ("sign", "extension") and (to_town or rng.random() < 0.5):
             # The centre hands simple hotline matters to the town (handled at town level).
             sim.case = cs.case_handle_locally(case=sim.case, actor=actor, now=self.now)
             self.result.actions["handle_locally"] += 1
@@ -718,15 +730,19 @@ class Simulator:
         lead = sim.matter.lead_department
         if lead.pk not in sim.excluded:
             return lead
-        options = [*self.co_departments[sim.matter.code],
+        options = [*(d for d in self.co_departments[sim.matter.code]
+                     if d.kind != DepartmentKind.CENTRE),
                    *(self.departments[c] for c in FALLBACK_DEPARTMENTS if c in self.departments)]
         return next(d for d in options if d.pk not in sim.excluded)
 
     def on_dispatch(self, task: Task) -> None:
         sim = task.sim
         lead = self.lead_for(sim)
+        # The catalogue names the command centre itself as co-handler of some matters (D30
+        # for 群体性事件苗头), but a centre cannot take assignments: leave it out.
         co = [d for d in self.co_departments[sim.matter.code]
-              if d.pk != lead.pk and d.pk not in sim.excluded and d.active]
+              if d.pk != lead.pk and d.pk not in sim.excluded and d.active
+              and d.kind != DepartmentKind.CENTRE]
         assignments = cs.case_dispatch(case=sim.case, actor=self.supervisor(), lead=lead, co=co,
                                        now=self.now, instructions="请按时限办理并反馈。")
         self.result.actions["dispatch"] += 1
@@ -757,7 +773,9 @@ class Simulator:
         when = self.at_fraction(clocks["sign"], fraction)
         if sim.showcase == "sign":
             return  # waits in the department's to-sign queue
-        if assignment.role == AssignmentRole.LEAD and rng.random() < 0.04:
+        if sim.showcase == "extension":
+            when = self.now + timedelta(minutes=rng.randint(5, 30))
+        elif assignment.role == AssignmentRole.LEAD and rng.random() < 0.04:
             self.schedule(when, "request_return", sim, assignment=assignment)
             return
         self.schedule(when, "sign", sim, assignment=assignment)
@@ -781,11 +799,16 @@ class Simulator:
 
     def plan_handling(self, sim: SimCase, assignment: Assignment) -> None:
         rng = self.rng
-        clocks = self.clocks(assignment)
-        respond_at = max(self.at_fraction(clocks["respond"], rng.uniform(0.1, 0.8)),
+        lead = assignment.role == AssignmentRole.LEAD
+        if lead and sim.showcase == "extension":
+            self.schedule(self.now + timedelta(minutes=20), "request_extension", sim,
+                          assignment=assignment)
+            return
+        clock = SlaClock.objects.get(assignment=assignment, cycle=assignment.cycle,
+                                     metric=Metric.RESPOND)
+        respond_at = max(self.at_fraction(clock, rng.uniform(0.1, 0.8)),
                          self.now + timedelta(minutes=rng.randint(10, 90)))
         self.schedule(respond_at, "progress", sim, assignment=assignment)
-        lead = assignment.role == AssignmentRole.LEAD
         if lead and rng.random() < 0.02:
             self.schedule(respond_at + timedelta(hours=1), "request_return", sim,
                           assignment=assignment)
@@ -892,6 +915,8 @@ class Simulator:
             assignment=assignment, actor=self.responder(assignment), now=self.now,
             extra_days=rng.randint(2, 5), reason=rng.choice(EXTENSION_REASONS))
         self.result.actions["request_extension"] += 1
+        if sim.showcase:
+            return  # waits for the centre's decision
         self.schedule(self.later(0.3, 6.0, sim), "decide_extension", sim, request=request,
                       assignment=assignment)
 
@@ -949,18 +974,11 @@ class Simulator:
                 self.plan_assignment(sim, assignment)
 
 
-WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
+WEEKDAYS = [gettext_lazy("Mon"), gettext_lazy("Tue"), gettext_lazy("Wed"), gettext_lazy("Thu"),
+            gettext_lazy("Fri"), gettext_lazy("Sat"), gettext_lazy("Sun")]
 
 
 def status_rows(statuses: dict[str, int]) -> list[tuple[str, str, int]]:
     """(code, label, count) for every case status, in lifecycle order."""
     return [(status, str(CaseStatus(status).label), statuses.get(status, 0))
             for status in CaseStatus.values]
-
-
-def open_rally_calls(county: OrgUnit) -> int:
-    return RallyCall.objects.filter(case__county=county, status=RallyStatus.OPEN).count()
-
-
-def running_clocks(county: OrgUnit) -> int:
-    return SlaClock.objects.filter(case__county=county, state=ClockState.RUNNING).count()

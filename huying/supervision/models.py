@@ -26,7 +26,9 @@ class ClockState(models.TextChoices):
 
 class Stage(models.IntegerChoices):
     NONE = 0, _("On time")
+    # xgettext:no-python-format
     HALF = 1, _("50% used")
+    # xgettext:no-python-format
     THREE_QUARTERS = 2, _("75% used")
     BREACHED = 3, _("Overdue")
 

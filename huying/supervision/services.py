@@ -243,6 +243,10 @@ class SweepRun:
     autoclose_examined: int = 0
     autoclosed: int = 0
 
+    @property
+    def total(self) -> int:
+        return sum(self.fired.values())
+
 
 def autoclose_due(*, now: datetime, batch: int = 500,
                   progress: Callable[[int], None] | None = None) -> tuple[int, int]:

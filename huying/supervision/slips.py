@@ -251,7 +251,7 @@ def slip_issue_for_evaluation(*, case: Case, evaluation: Evaluation, department:
 def slip_reply(*, actor: User, slip: Slip, reply: str, now: datetime) -> Slip:
     """The department answers a supervision or warning slip with what it put right."""
     reply = validation.text(reply, field="reply", label=_("The reply"))
-    slip = Slip.objects.select_for_update().select_related("department", "county").get(
+    slip = Slip.objects.select_for_update(of=("self",)).select_related("department", "county").get(
         pk=slip.pk)
     if slip.kind == SlipKind.PROMPT:
         raise TransitionNotAllowed(_("A prompt slip takes no reply."))
@@ -322,9 +322,12 @@ def bottom_three(*, county: OrgUnit, month: date) -> dict[int, dict]:
             for row in rows if row.rank >= border.rank}
 
 
-def warning_copied_to() -> str:
-    return "、".join([_("the county party committee"), _("the county government"),
-                     _("the county discipline inspection commission")])
+def warning_copied_to(county: OrgUnit) -> str:
+    """The party committee, the government and the discipline commission of the county."""
+    names = {"county": county.name}
+    return "、".join([_("%(county)s party committee") % names,
+                     _("%(county)s government") % names,
+                     _("%(county)s discipline inspection commission") % names])
 
 
 @transaction.atomic
@@ -351,7 +354,7 @@ def slips_issue_warning_monthly(*, county: OrgUnit, month: date, now: datetime) 
             title=_("Warning slip to %(department)s for %(month)s") % {
                 "department": department.name, "month": this_month.strftime("%Y-%m")},
             body=body, now=now, deadline=default_deadline(now),
-            recipients=department.name, copied_to=warning_copied_to(),
+            recipients=department.name, copied_to=warning_copied_to(county),
             source_key=f"warning:{county.pk}:{this_month:%Y-%m}:{department.pk}")
         if created:
             _tell_issued(slip, [sv.department_head(department), *sv.county_leaders(county)],

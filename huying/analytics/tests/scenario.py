@@ -2,8 +2,8 @@
 indicator's numerator and denominator known (worked out in the comments).
 
 All on weekdays without holidays; working day 08:30–12:00, 13:30–17:30 (7.5 h). Matter
-M002 (路灯不亮, green): sign 4 natural hours, respond 2 working days, complete 5 working
-days. Dispatched Monday 2 March 09:00, signing is due 13:00, response Wednesday 4 March
+M002 (路灯不亮, green): sign 4 working hours, respond 2 working days, complete 5 working
+days. Dispatched Monday 2 March 09:00, signing is due 14:30, response Wednesday 4 March
 17:30, completion Monday 9 March 17:30.
 """
 
@@ -66,16 +66,16 @@ def build_march(world: World) -> Scenario:
 
     # A: D05 leads with D25; D05 signs 10:00, replies Tue 09:00 (1.0 working day), rated
     # very satisfied Wed 09:00. D25 never signs: its sign clock is cancelled at the close,
-    # after its 13:00 due → a late signing for D25.
+    # after its 14:30 due → a late signing for D25.
     case, (lead, co) = dispatch(world, lead="D05", co=("D25",))
     sign_reply(world, lead, signed=at(0, 10), replied=at(1, 9))
     evaluate(world, case, Rating.VERY_SATISFIED, at(2, 9))
     s.cases["A"], s.assignments["A"], s.assignments["A_co"] = case, lead, co
 
-    # B: D05 signs 14:00 (late), replies Tue 10 March 10:00 (response and completion late;
+    # B: D05 signs 15:00 (late), replies Tue 10 March 10:00 (response and completion late;
     # 46 working hours = 6.13 days), rated basically satisfied.
     case, (lead,) = dispatch(world, lead="D05")
-    sign_reply(world, lead, signed=at(0, 14), replied=at(8, 10))
+    sign_reply(world, lead, signed=at(0, 15), replied=at(8, 10))
     evaluate(world, case, Rating.BASICALLY_SATISFIED, at(9, 9))
     s.cases["B"], s.assignments["B"] = case, lead
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from huying.analytics import indicators as ind
 from huying.analytics.tests.scenario import MARCH, build_march

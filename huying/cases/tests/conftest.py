@@ -61,11 +61,6 @@ def fresh_locators():
     locator_forget()
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    """build_world creates ~20 users; PBKDF2 would make each test wait seconds for them."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def api_as(world):

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from huying.common.errors import ValidationFailed
 from huying.org.models import Level, OrgUnit
 from huying.supervision.slips import previous_month, slip_issue_prompt, slips_issue_warning_monthly
 from huying.workdays.inputs import parse_day
@@ -25,8 +26,8 @@ class Command(BaseCommand):
         now = timezone.now()
         try:
             day = parse_day(options["date"]) if options["date"] else None
-        except Exception as exc:
-            raise CommandError(str(exc)) from exc
+        except ValidationFailed as exc:
+            raise CommandError(exc.message) from exc
         counties = OrgUnit.objects.filter(level=Level.COUNTY, active=True)
         if options["county"]:
             counties = counties.filter(code=options["county"])

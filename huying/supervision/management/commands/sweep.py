@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from huying.common.errors import ValidationFailed
 from huying.supervision.services import sweep_run
 from huying.workdays.inputs import parse_instant
 
@@ -38,5 +39,5 @@ class Command(BaseCommand):
             return timezone.now()
         try:
             return parse_instant(value)
-        except Exception as exc:
-            raise CommandError(str(exc)) from exc
+        except ValidationFailed as exc:
+            raise CommandError(exc.message) from exc

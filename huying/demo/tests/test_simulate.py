@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from huying.cases.audit import case_chain_break
+from huying.cases.locating import locator_forget
+from huying.cases.models import Case, CaseEvent, CaseStatus
+from huying.demo.geography import SMALL
+from huying.demo.seed import demo_seed
+from huying.demo.simulate import REF_PREFIX, SimulationResult, simulate
+
+SEEDED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+UNTIL = date(2026, 3, 4)  # Monday 2 to Wednesday 4 March 2026: three working days
+
+
+@pytest.fixture(autouse=True)
+def fresh_locators():
+    locator_forget()
+    yield
+    locator_forget()
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def run() -> SimulationResult:
+    demo_seed(seed=7, sizes=SMALL, now=SEEDED)
+    return simulate(seed=42, days=3, until=UNTIL, volume=0.6)
+
+
+def fingerprint() -> list[tuple]:
+    cases = list(Case.objects.order_by("number").values_list(
+        "number", "status", "level", "channel", "external_ref", "title", "matter_type__code",
+        "reported_at", "closed_at"))
+    events = list(CaseEvent.objects.order_by("case__number", "seq").values_list(
+        "case__number", "seq", "action", "from_status", "to_status", "at"))
+    return cases + events
+
+
+def test_a_simulation_is_deterministic_and_goes_through_the_services(db):
+    with transaction.atomic():
+        run()
+        first = fingerprint()
+        transaction.set_rollback(True)
+    assert not Case.objects.exists()
+    locator_forget()
+    result = run()
+    assert fingerprint() == first
+
+    # Only the services wrote: every case starts with its report and its chain verifies.
+    assert not result.refused and result.errors == []
+    cases = list(Case.objects.order_by("pk"))
+    assert len(cases) == result.created > 50
+    assert all(c.external_ref.startswith(REF_PREFIX) for c in cases)
+    first_events = dict(CaseEvent.objects.filter(seq=1).values_list("case_id", "action"))
+    assert set(first_events) == {c.pk for c in cases}
+    assert set(first_events.values()) == {"report"}
+    assert [c.number for c in cases if case_chain_break(c) is not None] == []
+
+    # A plausible spread: most end locally, some reach the departments, work in progress.
+    statuses = Counter(c.status for c in cases)
+    for status in (CaseStatus.REPORTED, CaseStatus.REGISTERED, CaseStatus.LOCAL,
+                   CaseStatus.RESOLVED, CaseStatus.AWAITING_APPROVAL, CaseStatus.DISPATCHED):
+        assert statuses[status] > 0, status
+    assert len(statuses) >= 8
+    assert statuses[CaseStatus.RESOLVED] > statuses[CaseStatus.DISPATCHED]
+    actions = set(CaseEvent.objects.values_list("action", flat=True))
+    assert {"register", "handle_locally", "resolve_locally", "call", "call_approve",
+            "triage", "dispatch", "sign", "reply", "rally"} <= actions
+
+    # A second run refuses politely.
+    again = simulate(seed=42, days=3, until=UNTIL)
+    assert again.refused and again.created == 0
+    out = StringIO()
+    call_command("demo", "simulate", "--until", UNTIL.isoformat(), stdout=out)
+    assert out.getvalue().strip() == again.refused
+    assert Case.objects.count() == len(cases)
+
+
+def test_without_the_demo_county_nothing_happens(db):
+    result = simulate(seed=42, weeks=1, until=UNTIL)
+    assert result.refused and not Case.objects.exists()

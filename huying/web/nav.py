@@ -1,0 +1,66 @@
+"""The top bar's navigation: one registry of entries, each shown to the roles it names.
+
+Other page modules add their entries here (`NAV.append(NavItem(...))` or by editing the
+list); an entry whose URL name does not resolve yet is skipped, so the bar never breaks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from huying.org.models import DEPARTMENT_ROLES, GRID_ROLES, Role, User
+from huying.web.roles import roles_of
+
+EVERYONE: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: object  # a lazy translation
+    url_name: str
+    icon: str
+    roles: frozenset[str] = EVERYONE  # empty: every signed-in user
+    # Other URL names under which this entry counts as the current page.
+    also: tuple[str, ...] = ()
+
+
+NAV: list[NavItem] = [
+    NavItem(_("Workbench"), "web:workbench", "bi-inboxes", also=("web:case",)),
+    NavItem(_("Report"), "web:report", "bi-plus-circle",
+            GRID_ROLES | {Role.INITIATOR, Role.SUPERVISOR}),
+    NavItem(_("Triage board"), "web:triage-board", "bi-diagram-3", frozenset({Role.SUPERVISOR})),
+    NavItem(_("Supervision"), "web:supervision", "bi-alarm",
+            frozenset({Role.SUPERVISOR, Role.LEADER})),
+    NavItem(_("Town"), "web:town", "bi-buildings",
+            frozenset({Role.INITIATOR, Role.TOWN_REVIEWER})),
+    NavItem(_("Assessment"), "web:assessment", "bi-bar-chart",
+            frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN}) | DEPARTMENT_ROLES),
+    NavItem(_("Big screen"), "web:big-screen", "bi-display",
+            frozenset({Role.SUPERVISOR, Role.LEADER})),
+]
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url: str
+    icon: str
+    active: bool
+
+
+def nav_for(user: User, current_url_name: str | None) -> list[NavLink]:
+    roles = roles_of(user)
+    links = []
+    for item in NAV:
+        if item.roles and not (item.roles & roles) and Role.ADMIN not in roles:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = current_url_name in (item.url_name, *item.also)
+        links.append(NavLink(str(item.label), url, item.icon, active))
+    return links

@@ -1,0 +1,63 @@
+"""Who the signed-in user is, as the pages need it: their roles, their places and their
+county. Read from the memberships the case scope already caches on the user object."""
+
+from __future__ import annotations
+
+from huying.cases.scope import places_of
+from huying.org.models import DEPARTMENT_ROLES, GRID_ROLES, Level, OrgUnit, Role, User
+
+
+def roles_of(user: User) -> set[str]:
+    roles = {p.role for p in places_of(user)}
+    if user.is_superuser:
+        roles.add(Role.ADMIN)
+    return roles
+
+
+def is_grid_staff(user: User) -> bool:
+    return bool(roles_of(user) & GRID_ROLES)
+
+
+def is_department_staff(user: User) -> bool:
+    return bool(roles_of(user) & DEPARTMENT_ROLES)
+
+
+def role_labels(user: User) -> list[str]:
+    """The user's roles in Chinese, each once, in the order of `Role`."""
+    roles = roles_of(user)
+    return [str(label) for value, label in Role.choices if value in roles]
+
+
+def places_label(user: User) -> str:
+    names = []
+    for place in places_of(user):
+        name = place.unit.name if place.unit is not None else ""
+        if place.department_id is not None:
+            from huying.org.models import Department
+
+            department = Department.objects.filter(pk=place.department_id).first()
+            name = str(department) if department else name
+        if name and name not in names:
+            names.append(name)
+    return "、".join(names)
+
+
+def county_of(user: User) -> OrgUnit | None:
+    """The county of the user's first place (the root of its unit's path)."""
+    for place in places_of(user):
+        if place.unit is None:
+            continue
+        if place.unit.level == Level.COUNTY:
+            return place.unit
+        ancestors = place.unit.ancestor_ids()
+        if ancestors:
+            return OrgUnit.objects.filter(pk=ancestors[0], level=Level.COUNTY).first()
+    return OrgUnit.objects.filter(level=Level.COUNTY).order_by("code").first()
+
+
+def grids_of(user: User) -> list[OrgUnit]:
+    """The territorial units (with polygons) a grid worker or initiator reports in: their
+    own units; the report map draws these."""
+    units = [p.unit for p in places_of(user) if p.unit is not None and p.department_id is None
+             and (p.role in GRID_ROLES or p.role == Role.INITIATOR)]
+    return units

@@ -1,0 +1,206 @@
+"""Template tags shared by every page: colour tags, status badges, countdowns, the
+navigation, the notification bell, event labels and paging links.
+
+    {% load huying_web %}
+    {% colour_tag case.colour %}  {% status_badge case.status %}  {% countdown row.countdown %}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from huying.cases.models import AssignmentStatus, CaseLevel, CaseStatus, Channel
+from huying.catalog.models import Colour
+from huying.supervision.models import ClockState, Metric
+
+register = template.Library()
+
+COLOUR_CSS = {Colour.RED: "hy-red", Colour.ORANGE: "hy-orange", Colour.YELLOW: "hy-yellow",
+              Colour.BLUE: "hy-blue", Colour.GREEN: "hy-green"}
+
+STATUS_TONE = {
+    CaseStatus.REPORTED: "secondary", CaseStatus.REGISTERED: "info",
+    CaseStatus.REJECTED: "dark", CaseStatus.MERGED: "dark", CaseStatus.LOCAL: "primary",
+    CaseStatus.RESOLVED: "success", CaseStatus.AWAITING_APPROVAL: "warning",
+    CaseStatus.TRIAGE: "warning", CaseStatus.DISPATCHED: "primary",
+    CaseStatus.REPLIED: "info", CaseStatus.CLOSED: "success",
+    AssignmentStatus.PENDING: "warning", AssignmentStatus.SIGNED: "primary",
+    AssignmentStatus.RETURN_REQUESTED: "danger", AssignmentStatus.RETURNED: "dark",
+    AssignmentStatus.REPLIED: "success", AssignmentStatus.CANCELLED: "secondary",
+}
+
+EVENT_LABELS = {
+    "report": gettext_lazy("Reported"), "register": gettext_lazy("Registered"),
+    "reject": gettext_lazy("Rejected"), "merge": gettext_lazy("Merged"),
+    "handle_locally": gettext_lazy("Taken on locally"),
+    "resolve_locally": gettext_lazy("Resolved locally"),
+    "escalate": gettext_lazy("Escalated"), "call": gettext_lazy("Called the county"),
+    "call_approve": gettext_lazy("Call approved"), "call_deny": gettext_lazy("Call denied"),
+    "triage": gettext_lazy("Triaged"), "send_back": gettext_lazy("Sent back to the town"),
+    "dispatch": gettext_lazy("Dispatched"), "redispatch": gettext_lazy("Redispatched"),
+    "all_replied": gettext_lazy("All lead departments replied"),
+    "return_to_triage": gettext_lazy("Back to triage"), "suspend": gettext_lazy("Suspended"),
+    "resume": gettext_lazy("Resumed"), "close": gettext_lazy("Evaluated and closed"),
+    "reopen": gettext_lazy("Evaluated unsatisfied, reopened"),
+    "autoclose": gettext_lazy("Closed automatically"),
+    "rally": gettext_lazy("Rally call sounded"), "rally_claim": gettext_lazy("Rally call claimed"),
+    "rally_complete": gettext_lazy("Rally call completed"),
+    "attach": gettext_lazy("File attached"), "sign": gettext_lazy("Signed"),
+    "progress": gettext_lazy("Progress reported"), "reply": gettext_lazy("Replied"),
+    "request_return": gettext_lazy("Return requested"),
+    "approve_return": gettext_lazy("Return approved"),
+    "deny_return": gettext_lazy("Return denied"),
+    "request_extension": gettext_lazy("Extension requested"),
+    "decide_extension": gettext_lazy("Extension decided"),
+    "cancel": gettext_lazy("Assignment cancelled"), "refused": gettext_lazy("Refused by a list"),
+}
+
+# Payload keys worth a line in the timeline, with their labels.
+DETAIL_KEYS = [
+    ("reason", gettext_lazy("Reason")), ("result", gettext_lazy("Result")),
+    ("note", gettext_lazy("Note")), ("comment", gettext_lazy("Comment")),
+    ("instructions", gettext_lazy("Instructions")), ("need", gettext_lazy("Need")),
+    ("message", gettext_lazy("Refusal")), ("name", gettext_lazy("File")),
+    ("into", gettext_lazy("Merged into")), ("outcome", gettext_lazy("Outcome")),
+]
+
+
+@register.inclusion_tag("web/_colour_tag.html")
+def colour_tag(colour: str, small: bool = False) -> dict[str, Any]:
+    label = str(Colour(colour).label) if colour in Colour.values else ""
+    return {"colour": colour, "label": label, "css": COLOUR_CSS.get(colour, ""),
+            "small": small}
+
+
+@register.inclusion_tag("web/_status_badge.html")
+def status_badge(status: str) -> dict[str, Any]:
+    for choices in (CaseStatus, AssignmentStatus):
+        if status in choices.values:
+            label = str(choices(status).label)
+            break
+    else:
+        label = status
+    return {"label": label, "tone": STATUS_TONE.get(status, "secondary")}
+
+
+@register.inclusion_tag("web/_countdown.html")
+def countdown(value) -> dict[str, Any]:
+    return {"cd": value, "what": metric_label(value.what) if value else ""}
+
+
+@register.filter
+def metric_label(metric: str) -> str:
+    if metric == "evaluate":
+        return _("Evaluation")
+    return str(Metric(metric).label) if metric in Metric.values else metric
+
+
+@register.filter
+def clock_state_label(state: str) -> str:
+    return str(ClockState(state).label) if state in ClockState.values else state
+
+
+@register.filter
+def working_hours(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    hours = abs(seconds) / 3600
+    if seconds < 0:
+        return _("%(hours).1f working hours overdue") % {"hours": hours}
+    return _("%(hours).1f working hours left") % {"hours": hours}
+
+
+@register.filter
+def event_label(action: str) -> str:
+    return str(EVENT_LABELS.get(action, action))
+
+
+@register.filter
+def event_details(payload: dict | None) -> list[tuple[str, str]]:
+    if not isinstance(payload, dict):
+        return []
+    rows = [(str(label), str(payload[key])) for key, label in DETAIL_KEYS
+            if payload.get(key) not in (None, "", [])]
+    if payload.get("lead"):
+        co = payload.get("co") or []
+        rows.append((_("Departments"), _("lead %(lead)s, co-handling %(co)s")
+                     % {"lead": department_names([payload["lead"]]),
+                        "co": department_names(co) or "—"}))
+    if payload.get("rating"):
+        from huying.cases.models import Rating
+
+        rating = payload["rating"]
+        label = str(Rating(rating).label) if rating in Rating.values else rating
+        rows.append((_("Rating"), f"{'★' * int(payload.get('stars') or 0)} {label}"))
+    if payload.get("matter_type"):
+        rows.append((_("Matter type"), str(payload["matter_type"])))
+    if payload.get("to_level"):
+        rows.append((_("To level"), level_label(payload["to_level"])))
+    if payload.get("extra_days"):
+        rows.append((_("Extra working days"), str(payload["extra_days"])))
+    return rows
+
+
+def department_names(codes: list[str]) -> str:
+    from huying.org.models import Department
+
+    names = dict(Department.objects.filter(code__in=codes).values_list("code", "name"))
+    return "、".join(names.get(code, code) for code in codes)
+
+
+@register.filter
+def level_label(level: str) -> str:
+    return str(CaseLevel(level).label) if level in CaseLevel.values else level
+
+
+@register.filter
+def channel_label(channel: str) -> str:
+    return str(Channel(channel).label) if channel in Channel.values else channel
+
+
+@register.simple_tag(takes_context=True)
+def nav_links(context) -> list:
+    from huying.web.nav import nav_for
+
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return []
+    match = getattr(request, "resolver_match", None)
+    return nav_for(request.user, match.view_name if match else None)
+
+
+@register.simple_tag(takes_context=True)
+def unread_notifications(context) -> int:
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return 0
+    try:
+        from huying.notifications.selectors import unread_count
+    except ImportError:  # the notification centre is optional for a page to render
+        return 0
+    return unread_count(request.user)
+
+
+@register.simple_tag(takes_context=True)
+def user_roles(context) -> str:
+    from huying.web.roles import role_labels
+
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return ""
+    return "、".join(role_labels(request.user))
+
+
+@register.simple_tag
+def page_url(query: str, page: int) -> str:
+    """`?<query>&page=<n>` for paging links that keep the filters."""
+    return f"?{query}&page={page}" if query else f"?page={page}"
+
+
+@register.filter
+def get_item(mapping: dict, key: str) -> Any:
+    return mapping.get(key) if isinstance(mapping, dict) else None

@@ -1,0 +1,32 @@
+"""Sign-in and sign-out. The sign-in page lists the demo users when HUYING_DEMO_LOGINS is on
+(the demo sets it; production never does)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["demo_logins"] = demo_logins() if getattr(
+            settings, "HUYING_DEMO_LOGINS", False) else []
+        return context
+
+
+def demo_logins() -> list:
+    from huying.demo.seed import demo_login_rows
+
+    return demo_login_rows()
+
+
+class LogoutView(auth_views.LogoutView):
+    """POST only (Django's own rule since 5.0); back to the sign-in page."""
+
+    next_page = "web:login"

@@ -1,0 +1,142 @@
+"""The field report form (`/report`), made for a grid worker's phone.
+
+The browser generates an idempotency key once per form (crypto.randomUUID) and sends it as
+the case's external reference: `case_report` is idempotent per (channel, external reference),
+so a submit retried after a lost answer lands on the same case. The report, its registration
+(matter type) and its photos are one transaction: a refusal leaves nothing behind and the
+same key can be sent again.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huying.cases import services as cs
+from huying.cases.attachments import attachment_add
+from huying.cases.models import CaseStatus, Channel
+from huying.catalog.selectors import matter_types_for_grid_admission, matter_types_in_force
+from huying.common.errors import DomainError, ValidationFailed
+from huying.org.models import Level, OrgUnit, Role, User
+from huying.web.roles import county_of, grids_of, is_grid_staff, roles_of
+from huying.web.views.common import coordinate, flag, is_htmx, now, text
+
+MAP_UNITS_MAX = 400
+
+
+def channel_for(user: User) -> str:
+    if is_grid_staff(user):
+        return Channel.GRID
+    if Role.INITIATOR in roles_of(user):
+        return Channel.TOWN
+    return Channel.WEB
+
+
+def matter_choices(user: User, county: OrgUnit | None) -> list[tuple[str, str]]:
+    """A grid worker picks from the grid admission list in force; others from the whole
+    catalogue in force."""
+    if county is None:
+        return []
+    today = timezone.localdate(now())
+    matters = (matter_types_for_grid_admission(county=county, on=today) if is_grid_staff(user)
+               else matter_types_in_force(county=county, on=today))
+    return [(m.code, f"{m.name}（{m.code}）") for m in matters]
+
+
+def map_units(user: User, county: OrgUnit | None) -> list[OrgUnit]:
+    """The polygons the report map draws: a grid worker's own grids; an initiator's grids;
+    otherwise the county's towns."""
+    own = grids_of(user)
+    if is_grid_staff(user):
+        return [u for u in own if u.geometry]
+    if own:
+        units = OrgUnit.objects.none()
+        for unit in own:
+            units |= OrgUnit.objects.filter(level=Level.GRID, path__startswith=unit.path)
+        return list(units.exclude(geometry=None).order_by("code")[:MAP_UNITS_MAX])
+    if county is None:
+        return []
+    return list(OrgUnit.objects.filter(level=Level.TOWN, parent=county)
+                .exclude(geometry=None).order_by("code"))
+
+
+def map_geojson(units: list[OrgUnit]) -> dict[str, Any]:
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": u.geometry, "properties": {"name": u.name,
+                                                                    "code": u.code}}
+        for u in units]}
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    county = county_of(user)
+    choices = matter_choices(user, county)
+    context: dict[str, Any] = {
+        "matter_choices": choices, "grid_worker": is_grid_staff(user),
+        "map_data": {"units": map_geojson(map_units(user, county)),
+                     "tiles": settings.HUYING_MAP_TILE_URL},
+        "values": {}, "error": "", "error_field": "",
+    }
+    if request.method != "POST":
+        return render(request, "web/report.html", context)
+    try:
+        number = report_submit(request, user, county, {code for code, _label in choices})
+    except DomainError as error:
+        context |= {"values": request.POST, "error": error.message,
+                    "error_field": str(error.details.get("field", ""))}
+        template = "web/_report_error.html" if is_htmx(request) else "web/report.html"
+        return render(request, template, context, status=error.status)
+    url = reverse("web:case", kwargs={"number": number})
+    if is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def report_submit(request: HttpRequest, user: User, county: OrgUnit | None,
+                  allowed_matters: set[str]) -> str:
+    """Report, register and attach the photos; returns the case number."""
+    data = request.POST
+    if county is None:
+        raise ValidationFailed(_("Your account belongs to no county."), field="county")
+    matter = text(data, "matter")
+    if not matter:
+        raise ValidationFailed(_("Choose the matter type."), field="matter")
+    if matter not in allowed_matters:
+        raise ValidationFailed(_("This matter type is not on your list."), field="matter")
+    key = text(data, "idempotency_key")[:64] or uuid.uuid4().hex
+    longitude, latitude = coordinate(data, "longitude"), coordinate(data, "latitude")
+    unit = None
+    if longitude is None or latitude is None:
+        longitude = latitude = None
+        own = grids_of(user)
+        if not is_grid_staff(user) or len(own) != 1:
+            raise ValidationFailed(_("Mark the location: use GPS or tap the map."),
+                                   field="location")
+        unit = own[0]  # a grid worker's single grid locates the case well enough
+    when = now()
+    with transaction.atomic():
+        case = cs.case_report(
+            actor=user, county=county, channel=channel_for(user), title=text(data, "title"),
+            description=text(data, "description"), now=when, address=text(data, "address"),
+            reporter_name=text(data, "reporter_name"),
+            reporter_phone=text(data, "reporter_phone"), longitude=longitude,
+            latitude=latitude, unit=unit, external_ref=key, urgent=flag(data, "urgent"),
+            sensitive=flag(data, "sensitive"))
+        if case.status != CaseStatus.REPORTED:
+            return case.number  # the same form sent again: the case it already made
+        case = cs.case_register(case=case, actor=user, matter_code=matter, now=when)
+        for upload in request.FILES.getlist("photos"):
+            attachment_add(case=case, actor=user, upload=upload, now=when)
+    return case.number
