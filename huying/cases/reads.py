@@ -19,7 +19,6 @@ from huying.cases.models import (
     CaseEvent,
     ExtensionRequest,
     RallyCall,
-    RequestStatus,
 )
 from huying.cases.selectors import cases_visible_to, rally_calls_open_to
 from huying.common.errors import NotFound, ValidationFailed
@@ -185,18 +184,16 @@ def _grouped(machine: states.Machine, internal: frozenset[str],
 
 def _may(machine: states.Machine, status: str, transitions: tuple[str, ...], user: User,
          **context) -> bool:
-    return any(machine.allows_state(status, action)
+    return any(machine.allows_state(status, action, case=context["case"],
+                                    assignment=context.get("assignment"))
                and states.actor_may(user, machine[action], **context)
                for action in transitions)
 
 
 def case_allowed_actions(user: User, case: Case) -> list[str]:
-    actions = [name for name, transitions in
-               _grouped(states.CASE, INTERNAL_CASE_ACTIONS, CASE_ACTION_GROUPS).items()
-               if _may(states.CASE, case.status, transitions, user, case=case)]
-    # suspend and resume share their source state; only one of them applies at a time.
-    hidden = "suspend" if case.is_suspended else "resume"
-    return [a for a in actions if a != hidden]
+    return [name for name, transitions in
+            _grouped(states.CASE, INTERNAL_CASE_ACTIONS, CASE_ACTION_GROUPS).items()
+            if _may(states.CASE, case.status, transitions, user, case=case)]
 
 
 def assignment_allowed_actions(user: User, assignment: Assignment, case: Case) -> list[str]:
@@ -207,11 +204,6 @@ def assignment_allowed_actions(user: User, assignment: Assignment, case: Case) -
                         ASSIGNMENT_ACTION_GROUPS).items()
                if _may(states.ASSIGNMENT, assignment.status, transitions, user, case=case,
                        assignment=assignment)]
-    pending = any(r.status == RequestStatus.PENDING
-                  for r in assignment.extension_requests.all())
-    # One pending extension request at a time: ask while none waits, decide while one does.
-    hidden = "request_extension" if pending else "decide_extension"
-    actions = [a for a in actions if a != hidden]
     # A department attaches files through its assignment (the case's "attach" transition,
     # asked with the assignment as context).
     if _may(states.CASE, case.status, ("attach",), user, case=case, assignment=assignment):

@@ -23,6 +23,7 @@ from huying.cases.models import (
     LEVEL_ORDER,
     Assignment,
     AssignmentRole,
+    AssignmentStatus,
     Case,
     CaseLevel,
     CaseNumberCounter,
@@ -34,10 +35,10 @@ from huying.cases.models import (
     Rating,
     RequestStatus,
 )
-from huying.cases.states import ASSIGNMENT, ASSIGNMENT_OPEN, CASE, RALLY, Transition
+from huying.cases.states import ASSIGNMENT, ASSIGNMENT_OPEN, CASE, RALLY, Transition, actor_may
 from huying.catalog import rules
 from huying.catalog.models import COLOUR_SEVERITY, Colour, MatterType
-from huying.common.errors import NotOnList, StaleVersion, ValidationFailed
+from huying.common.errors import NotOnList, PermissionDenied, StaleVersion, ValidationFailed
 from huying.org.models import Department, DepartmentKind, Level, OrgUnit, User, VolunteerTeam
 
 SATISFIED_RATINGS = {Rating.VERY_SATISFIED, Rating.SATISFIED, Rating.BASICALLY_SATISFIED}
@@ -275,7 +276,10 @@ def case_merge(*, case: Case, into: Case, actor: User, now: datetime,
     """Merge a duplicate report into the case that carries on (重复吹哨/重复交办)."""
     case = case_lock(case, expected_version)
     transition = CASE.check(case.status, "merge", actor=actor, case=case)
-    target = Case.objects.get(pk=into.pk)
+    target = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=into.pk)
+    if not actor_may(actor, transition, case=target):
+        raise PermissionDenied(_("You may not merge into case %(number)s.")
+                               % {"number": target.number}, field="into")
     if target.pk == case.pk or target.county_id != case.county_id:
         raise ValidationFailed(_("A case can only be merged into another case of its county."),
                                field="into")
@@ -522,9 +526,6 @@ def assignment_reply(*, assignment: Assignment, actor: User, result: str, now: d
     assignment, case = assignment_lock(assignment, expected_version)
     transition = ASSIGNMENT.check(assignment.status, "reply", actor=actor, case=case,
                                   assignment=assignment)
-    if case.is_suspended:
-        raise ValidationFailed(_("The case is suspended; it must be resumed before replying."),
-                               field="status")
     cycle = [a for a in current_assignments(case) if a.pk != assignment.pk]
     if case.joint_enforcement and assignment.role == AssignmentRole.LEAD:
         waiting = [a.department.name for a in cycle
@@ -582,9 +583,12 @@ def assignment_decide_return(*, assignment: Assignment, actor: User, approve: bo
     if redispatch_to is not None and (not approve or assignment.role != AssignmentRole.LEAD):
         raise ValidationFailed(_("Only an approved return of the lead can be redispatched."),
                                field="redispatch_to")
+    fields = {} if approve else {"status": AssignmentStatus.SIGNED if assignment.signed_at
+                                  else AssignmentStatus.PENDING}
     assignment = assignment_move(
         assignment=assignment, case=case, transition=transition, actor=actor, now=now,
-        payload={"note": note, "redispatch_to": redispatch_to.code if redispatch_to else None})
+        payload={"note": note, "redispatch_to": redispatch_to.code if redispatch_to else None},
+        **fields)
     hooks.assignment_return_decided(assignment=assignment, approved=approve, now=now)
     if not approve or assignment.role != AssignmentRole.LEAD:
         return assignment
@@ -630,17 +634,15 @@ def assignment_redispatch(*, case: Case, returned: Assignment, department: Depar
 
 @transaction.atomic
 def assignment_request_extension(*, assignment: Assignment, actor: User, extra_days: int,
-                                 reason: str, now: datetime) -> ExtensionRequest:
+                                 reason: str, now: datetime,
+                                 expected_version: int | None = None) -> ExtensionRequest:
     """The department asks for more working days (延期)."""
     reason = validation.reason(reason)
     if not isinstance(extra_days, int) or not 1 <= extra_days <= 60:
         raise ValidationFailed(_("An extension is 1 to 60 working days."), field="extra_days")
-    assignment, case = assignment_lock(assignment)
+    assignment, case = assignment_lock(assignment, expected_version)
     transition = ASSIGNMENT.check(assignment.status, "request_extension", actor=actor,
                                   case=case, assignment=assignment)
-    if assignment.extension_requests.filter(status=RequestStatus.PENDING).exists():
-        raise ValidationFailed(_("An extension request is already waiting for a decision."),
-                               field="extra_days")
     request = ExtensionRequest.objects.create(assignment=assignment, reason=reason,
                                               extra_days=extra_days, requested_by=actor,
                                               requested_at=now)
@@ -652,9 +654,10 @@ def assignment_request_extension(*, assignment: Assignment, actor: User, extra_d
 
 @transaction.atomic
 def assignment_decide_extension(*, request: ExtensionRequest, actor: User, approve: bool,
-                                now: datetime, note: str = "") -> ExtensionRequest:
+                                now: datetime, note: str = "",
+                                expected_version: int | None = None) -> ExtensionRequest:
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
-    assignment, case = assignment_lock(request.assignment)
+    assignment, case = assignment_lock(request.assignment, expected_version)
     transition = ASSIGNMENT.check(assignment.status, "decide_extension", actor=actor,
                                   case=case, assignment=assignment)
     if request.status != RequestStatus.PENDING:
@@ -680,8 +683,6 @@ def case_suspend(*, case: Case, actor: User, reason: str, now: datetime,
     reason = validation.reason(reason)
     case = case_lock(case, expected_version)
     transition = CASE.check(case.status, "suspend", actor=actor, case=case)
-    if case.is_suspended:
-        raise ValidationFailed(_("The case is already suspended."), field="status")
     case = case_move(case=case, transition=transition, actor=actor, now=now,
                      payload={"reason": reason}, suspended_at=now, status_reason=reason)
     hooks.case_suspended(case=case, now=now)
@@ -693,8 +694,6 @@ def case_resume(*, case: Case, actor: User, now: datetime,
                 expected_version: int | None = None) -> Case:
     case = case_lock(case, expected_version)
     transition = CASE.check(case.status, "resume", actor=actor, case=case)
-    if not case.is_suspended:
-        raise ValidationFailed(_("The case is not suspended."), field="status")
     suspended_at = case.suspended_at
     case = case_move(case=case, transition=transition, actor=actor, now=now,
                      payload={"suspended_at": suspended_at}, suspended_at=None)
@@ -781,12 +780,13 @@ def case_autoclose(*, case: Case, now: datetime) -> Case | None:
 
 
 @transaction.atomic
-def case_rally(*, case: Case, actor: User, need: str, points: int, now: datetime) -> RallyCall:
+def case_rally(*, case: Case, actor: User, need: str, points: int, now: datetime,
+               expected_version: int | None = None) -> RallyCall:
     """The town sounds a rally call to volunteer teams for a need beyond government duty."""
     need = validation.text(need, field="need", label=_("need"))
     if not isinstance(points, int) or not 1 <= points <= 100:
         raise ValidationFailed(_("Credit points are 1 to 100 per volunteer."), field="points")
-    case = case_lock(case)
+    case = case_lock(case, expected_version)
     transition = CASE.check(case.status, "rally", actor=actor, case=case)
     if case.town_id is None:
         raise ValidationFailed(_("The case is not located in a town."), field="unit")

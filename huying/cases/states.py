@@ -7,13 +7,20 @@ raises `TransitionNotAllowed` (409, wrong state) or `PermissionDenied` (403, wro
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
 
-from huying.cases.models import Assignment, AssignmentStatus, Case, CaseStatus, RallyStatus
+from huying.cases.models import (
+    Assignment,
+    AssignmentStatus,
+    Case,
+    CaseStatus,
+    RallyStatus,
+    RequestStatus,
+)
 from huying.cases.scope import actor_in_scope
 from huying.common.errors import PermissionDenied, TransitionNotAllowed
 from huying.org.models import GRID_ROLES, Role, User
@@ -34,6 +41,9 @@ class Grant:
     scope: Scope
 
 
+Guard = Callable[[Case, "Assignment | None"], bool]
+
+
 @dataclass(frozen=True)
 class Transition:
     action: str
@@ -41,6 +51,8 @@ class Transition:
     target: str | None  # None: the status stays as it is
     grants: tuple[Grant, ...]
     system: bool = False  # the platform itself (sweeps, intake adapters) may perform it
+    # A condition beyond the status, for actions that share a state (suspend/resume).
+    guard: Guard | None = None
 
     def target_for(self, status: str) -> str:
         return self.target or status
@@ -51,8 +63,25 @@ def grant(roles: Iterable[str], scope: Scope) -> Grant:
 
 
 def t(action: str, sources: Iterable[str], target: str | None, *grants: Grant,
-      system: bool = False) -> Transition:
-    return Transition(action, frozenset(sources), target, grants, system)
+      system: bool = False, guard: Guard | None = None) -> Transition:
+    return Transition(action, frozenset(sources), target, grants, system, guard)
+
+
+def not_suspended(case: Case, _assignment: Assignment | None) -> bool:
+    return not case.is_suspended
+
+
+def suspended(case: Case, _assignment: Assignment | None) -> bool:
+    return case.is_suspended
+
+
+def extension_pending(_case: Case, assignment: Assignment | None) -> bool:
+    return assignment is not None and assignment.extension_requests.filter(
+        status=RequestStatus.PENDING).exists()
+
+
+def no_extension_pending(case: Case, assignment: Assignment | None) -> bool:
+    return not extension_pending(case, assignment)
 
 
 S = CaseStatus
@@ -81,13 +110,18 @@ class Machine:
     def label(self) -> str:
         return {"case": _("case"), "assignment": _("assignment")}.get(self.name, _("rally call"))
 
-    def allows_state(self, status: str, action: str) -> bool:
-        return status in self.transitions[action].sources
+    def allows_state(self, status: str, action: str, *, case: Case | None = None,
+                     assignment: Assignment | None = None) -> bool:
+        """The status (and, given the case, the transition's guard) admits the action."""
+        transition = self.transitions[action]
+        if status not in transition.sources:
+            return False
+        return transition.guard is None or case is None or transition.guard(case, assignment)
 
     def check(self, status: str, action: str, *, actor: User | None, case: Case,
               assignment: Assignment | None = None, team_id: int | None = None) -> Transition:
         transition = self.transitions[action]
-        if status not in transition.sources:
+        if not self.allows_state(status, action, case=case, assignment=assignment):
             raise TransitionNotAllowed(
                 _("Cannot %(action)s: the %(thing)s is now “%(status)s”.")
                 % {"action": action_label(action), "thing": self.label(),
@@ -129,8 +163,8 @@ CASE = Machine("case", [
     t("dispatch", {S.REGISTERED, S.TRIAGE}, S.DISPATCHED, CENTRE),
     t("all_replied", {S.DISPATCHED}, S.REPLIED, system=True),
     t("return_to_triage", {S.DISPATCHED}, S.TRIAGE, CENTRE, system=True),
-    t("suspend", {S.DISPATCHED}, None, CENTRE),
-    t("resume", {S.DISPATCHED}, None, CENTRE),
+    t("suspend", {S.DISPATCHED}, None, CENTRE, guard=not_suspended),
+    t("resume", {S.DISPATCHED}, None, CENTRE, guard=suspended),
     t("close", {S.REPLIED}, S.CLOSED, TOWN_INITIATOR, CENTRE),
     t("reopen", {S.REPLIED}, S.DISPATCHED, TOWN_INITIATOR, CENTRE),
     t("autoclose", {S.REPLIED}, S.CLOSED, system=True),
@@ -141,12 +175,14 @@ CASE = Machine("case", [
 ASSIGNMENT = Machine("assignment", [
     t("sign", {A.PENDING}, A.SIGNED, DEPARTMENT),
     t("progress", {A.SIGNED}, None, DEPARTMENT),
-    t("reply", {A.SIGNED}, A.REPLIED, DEPARTMENT),
+    t("reply", {A.SIGNED}, A.REPLIED, DEPARTMENT, guard=not_suspended),
     t("request_return", {A.PENDING, A.SIGNED}, A.RETURN_REQUESTED, DEPARTMENT),
     t("approve_return", {A.RETURN_REQUESTED}, A.RETURNED, CENTRE),
-    t("deny_return", {A.RETURN_REQUESTED}, A.SIGNED, CENTRE),
-    t("request_extension", {A.SIGNED}, None, DEPARTMENT),
-    t("decide_extension", {A.SIGNED, A.RETURN_REQUESTED}, None, CENTRE),
+    # A denied return goes back to where it was: awaiting signature, or signed.
+    t("deny_return", {A.RETURN_REQUESTED}, None, CENTRE),
+    t("request_extension", {A.SIGNED}, None, DEPARTMENT, guard=no_extension_pending),
+    t("decide_extension", {A.SIGNED, A.RETURN_REQUESTED}, None, CENTRE,
+      guard=extension_pending),
     t("cancel", {A.PENDING, A.SIGNED, A.RETURN_REQUESTED}, A.CANCELLED, CENTRE, system=True),
 ])
 

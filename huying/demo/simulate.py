@@ -396,8 +396,8 @@ class Simulator:
     def _plan_showcase(self, day: date) -> None:
         """On the last afternoon, a case in the queue of each memorable demo sign-in."""
         moment = datetime.combine(day, time(9, 30), tzinfo=self.tz)
-        sources = {"grid": "grid", "approve": "town", "sign": "hotline", "rally": "town",
-                   "extension": "hotline"}
+        sources = {"grid": "grid", "approve": "town", "triage": "town", "sign": "hotline",
+                   "rally": "town", "extension": "hotline", "replied": "hotline"}
         for k, (name, source) in enumerate(sources.items()):
             self.schedule(moment + timedelta(minutes=7 * k), "report", source=source,
                           showcase=name)
@@ -510,7 +510,7 @@ class Simulator:
             return grid, self.matters["M002"]
         if showcase == "sign":
             return self.rng.choice(self.grids), self.matters["M002"]
-        if showcase == "extension":
+        if showcase in ("extension", "replied"):
             return self.rng.choice(self.grids), self.matters["M039"]
         if showcase == "reported":
             return self.rng.choice(self.grids), self.matters["M073"]
@@ -571,7 +571,7 @@ class Simulator:
                                     now=self.now)
         self.result.actions["register"] += 1
         to_town = sim.matter.code in self.town_duty and rng.random() < 0.85
-        if sim.showcase not in ("sign", "extension") and (to_town or rng.random() < 0.5):
+        if not sim.showcase and (to_town or rng.random() < 0.5):
             # The centre hands simple hotline matters to the town (handled at town level).
             sim.case = cs.case_handle_locally(case=sim.case, actor=actor, now=self.now)
             self.result.actions["handle_locally"] += 1
@@ -627,7 +627,8 @@ class Simulator:
         initiator = self.initiator(sim)
         code = sim.matter.code
         p_call = {"town": 0.4, "grid": 0.5, "hotline": 0.2}[sim.source]
-        if sim.showcase == "approve" or (code in self.call_list and rng.random() < p_call):
+        if sim.showcase in ("approve", "triage") or (
+                code in self.call_list and rng.random() < p_call):
             self.call(sim, initiator)
             return
         if code in self.town_duty and rng.random() < 0.2:
@@ -695,10 +696,12 @@ class Simulator:
     def on_review(self, task: Task) -> None:
         sim, rng = task.sim, self.rng
         reviewer = self.staff.town_reviewers[self.town_of(sim.grid)]
-        if rng.random() < 0.88:
+        if sim.showcase or rng.random() < 0.88:
             sim.case = cs.case_call_approve(case=sim.case, actor=reviewer, now=self.now,
                                             comment="同意呼叫。")
             self.result.actions["call_approve"] += 1
+            if sim.showcase:
+                return  # waits in the centre's triage queue
             self.schedule(self.later(0.2, 4.0, sim), "triage", sim)
         else:
             sim.case = cs.case_call_deny(case=sim.case, actor=reviewer, now=self.now,
@@ -773,7 +776,7 @@ class Simulator:
         when = self.at_fraction(clocks["sign"], fraction)
         if sim.showcase == "sign":
             return  # waits in the department's to-sign queue
-        if sim.showcase == "extension":
+        if sim.showcase:
             when = self.now + timedelta(minutes=rng.randint(5, 30))
         elif assignment.role == AssignmentRole.LEAD and rng.random() < 0.04:
             self.schedule(when, "request_return", sim, assignment=assignment)
@@ -802,6 +805,10 @@ class Simulator:
         lead = assignment.role == AssignmentRole.LEAD
         if lead and sim.showcase == "extension":
             self.schedule(self.now + timedelta(minutes=20), "request_extension", sim,
+                          assignment=assignment)
+            return
+        if sim.showcase == "replied":
+            self.schedule(self.now + timedelta(minutes=rng.randint(30, 60)), "reply", sim,
                           assignment=assignment)
             return
         clock = SlaClock.objects.get(assignment=assignment, cycle=assignment.cycle,
@@ -858,7 +865,7 @@ class Simulator:
                             result=rng.choice(DEPT_RESULTS), now=self.now)
         self.result.actions["reply"] += 1
         sim.case = Case.objects.get(pk=sim.case.pk)
-        if sim.case.status == CaseStatus.REPLIED and rng.random() < 0.85:
+        if sim.case.status == CaseStatus.REPLIED and not sim.showcase and rng.random() < 0.85:
             self.schedule(self.later(0.3, 18.0, sim), "evaluate", sim)
 
     def on_request_return(self, task: Task) -> None:

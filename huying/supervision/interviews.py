@@ -110,7 +110,7 @@ def may_conduct(actor: User | None, interview: Interview) -> bool:
 
 
 def _locked(interview: Interview) -> Interview:
-    return Interview.objects.select_for_update().select_related(
+    return Interview.objects.select_for_update(of=("self",)).select_related(
         "case__county", "department").get(pk=interview.pk)
 
 

@@ -198,7 +198,7 @@ def case_list_for_supervision(*, actor: User, case: Case, reason: str,
                               now: datetime) -> ListedCase:
     """Put a badly handled case under listed supervision; the case record shows it."""
     reason = validation.reason(reason)
-    case = Case.objects.select_for_update().select_related("county").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("county").get(pk=case.pk)
     _may_list(actor, case)
     if ListedCase.objects.filter(case=case, delisted_at__isnull=True).exists():
         raise ValidationFailed(_("The case is already under listed supervision."), field="case")
@@ -219,7 +219,7 @@ def case_list_for_supervision(*, actor: User, case: Case, reason: str,
 @transaction.atomic
 def case_delist(*, actor: User, case: Case, note: str, now: datetime) -> ListedCase:
     note = validation.reason(note)
-    case = Case.objects.select_for_update().select_related("county").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("county").get(pk=case.pk)
     _may_list(actor, case)
     listing = ListedCase.objects.select_for_update().filter(
         case=case, delisted_at__isnull=True).first()

@@ -273,7 +273,7 @@ def slip_reply(*, actor: User, slip: Slip, reply: str, now: datetime) -> Slip:
 @transaction.atomic
 def slip_close(*, actor: User, slip: Slip, now: datetime) -> Slip:
     """A supervisor accepts the reply (or files a prompt slip) and closes the slip."""
-    slip = Slip.objects.select_for_update().select_related("county").get(pk=slip.pk)
+    slip = Slip.objects.select_for_update(of=("self",)).select_related("county").get(pk=slip.pk)
     sv.require_supervisor(actor, slip.county)
     if slip.status == SlipStatus.CLOSED or (slip.kind != SlipKind.PROMPT
                                             and slip.status != SlipStatus.REPLIED):

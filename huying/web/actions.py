@@ -255,8 +255,10 @@ def forms_for(user: User, case: Case, assignments: list[Assignment], now: dateti
     case_forms = [action_form(a, case, None, now) for a in allowed]
     by_assignment = {}
     for assignment in assignments:
+        # Whoever may attach to the case itself needs no second upload per assignment.
         names = sorted((a for a in reads.assignment_allowed_actions(user, assignment, case)
-                        if a in META), key=order.index)
+                        if a in META and not (a == "attach" and "attach" in allowed)),
+                       key=order.index)
         by_assignment[assignment.pk] = [action_form(a, case, assignment, now) for a in names]
     return CaseForms(case_forms, by_assignment)
 

@@ -79,7 +79,7 @@ def test_suspend_and_resume(world, api_as):
     detail = centre.get(f"{URL}/{case.number}").json()
     assert "resume" in detail["allowed_actions"] and "suspend" not in detail["allowed_actions"]
     again = post_json(centre, f"{URL}/{case.number}/suspend", {"reason": "再次"})
-    assert again.status_code == 422
+    assert again.status_code == 409  # already suspended: a state conflict
     response = post_json(centre, f"{URL}/{case.number}/resume", {})
     assert response.json()["suspended"] is False
 

@@ -129,6 +129,7 @@ def test_return_redispatched_to_a_co_handler_promotes_it_to_lead(world, now):
 
 def test_return_denied_means_the_department_must_handle_it(world, now):
     _case, (lead, _co) = dispatched(world)
+    cs.assignment_sign(assignment=lead, actor=world.user("responder_d05"), now=now)
     cs.assignment_request_return(assignment=lead, actor=world.user("responder_d05"),
                                  reason="人手不足", now=now)
     with pytest.raises(ValidationFailed):
@@ -138,6 +139,16 @@ def test_return_denied_means_the_department_must_handle_it(world, now):
                                 note="属本部门主体责任，须办理", now=now)
     lead.refresh_from_db()
     assert lead.status == AssignmentStatus.SIGNED
+
+
+def test_a_denied_return_of_an_unsigned_assignment_still_awaits_signature(world, now):
+    _case, (lead, _co) = dispatched(world)
+    cs.assignment_request_return(assignment=lead, actor=world.user("responder_d05"),
+                                 reason="非本部门", now=now)
+    cs.assignment_decide_return(assignment=lead, actor=world.user("supervisor"), approve=False,
+                                note="属本部门职责", now=now)
+    lead.refresh_from_db()
+    assert lead.status == AssignmentStatus.PENDING and lead.signed_at is None
 
 
 def test_return_without_redispatch_goes_back_to_triage(world, now):

@@ -46,22 +46,28 @@
 
   function initPinMap(el, data) {
     var map = baseMap(el, data);
-    var layers = [];
+    var boxes = [], layers = [];
     if (data.geometry) {
-      layers.push(L.geoJSON(data.geometry, { style: UNIT_STYLE }).addTo(map));
+      var unit = L.geoJSON(data.geometry, { style: UNIT_STYLE });
+      layers.push(unit);
+      boxes.push(unit.getBounds());
     }
     if (data.lat !== null && data.lon !== null && data.lat !== undefined) {
-      var pin = L.circleMarker([data.lat, data.lon], PIN_STYLE).addTo(map);
-      layers.push(L.featureGroup([pin]));
+      layers.push(L.circleMarker([data.lat, data.lon], PIN_STYLE));
+      boxes.push(L.latLngBounds([data.lat, data.lon], [data.lat, data.lon]));
     }
-    fit(map, layers, 15);
+    // Vector layers need a view before they are added (there are no tiles to set one).
+    fit(map, boxes, 15);
+    layers.forEach(function (layer) { layer.addTo(map); });
   }
 
-  function fit(map, layers, zoom) {
+  /* Show every box; a single point gets a street-level zoom. */
+  function fit(map, boxes, zoom) {
     var bounds = null;
-    layers.forEach(function (layer) {
-      var b = layer.getBounds();
-      if (b.isValid()) { bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast()); }
+    boxes.forEach(function (b) {
+      if (b && b.isValid()) {
+        bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
+      }
     });
     if (!bounds) { map.setView([37.2, 122.2], 10); return; }
     if (bounds.getNorthEast().equals(bounds.getSouthWest())) {
@@ -84,7 +90,9 @@
           layer.bindTooltip(feature.properties.name, { sticky: true });
         }
       }
-    }).addTo(map);
+    });
+    fit(map, [units.getBounds()], 14);
+    units.addTo(map);
     var pin = null;
     function place(latitude, longitude, how) {
       lat.value = latitude.toFixed(6);
@@ -99,7 +107,6 @@
     }
     map.on("click", function (e) { place(e.latlng.lat, e.latlng.lng, "tapped"); });
     units.on("click", function (e) { place(e.latlng.lat, e.latlng.lng, "tapped"); });
-    fit(map, [units], 14);
     if (lat.value && lon.value) { place(parseFloat(lat.value), parseFloat(lon.value), "tapped"); }
     var gps = form.querySelector("[data-gps]");
     if (gps) {
