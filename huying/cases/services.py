@@ -724,6 +724,7 @@ def case_evaluate(*, case: Case, actor: User, stars: int, rating: str, now: date
         case_close_leftovers(case=case, now=now)
         case_move(case=case, transition=transition, actor=actor, now=now, payload=payload,
                   closed_at=now, evaluation_due_at=None)
+        hooks.case_evaluated(case=case, evaluation=evaluation, now=now)
         return evaluation
     previous = current_assignments(case)
     lead = reopen_lead or next(a.department for a in previous if a.role == AssignmentRole.LEAD)
@@ -742,6 +743,7 @@ def case_evaluate(*, case: Case, actor: User, stars: int, rating: str, now: date
               payload={**payload, "lead": lead.code, "co": [c.code for c in co],
                        "new_cycle": cycle},
               cycle=cycle, replied_at=None, evaluation_due_at=None)
+    hooks.case_evaluated(case=case, evaluation=evaluation, now=now)
     hooks.assignments_opened(assignments=assignments, now=now)
     return evaluation
 
@@ -772,6 +774,7 @@ def case_autoclose(*, case: Case, now: datetime) -> Case | None:
     case = case_move(case=case, transition=transition, actor=None, now=now,
                      payload={"rating": evaluation.rating, "automatic": True},
                      closed_at=now, evaluation_due_at=None)
+    hooks.case_evaluated(case=case, evaluation=evaluation, now=now)
     return case
 
 

@@ -44,7 +44,14 @@ def interviewer_for(role: str, *, department: Department, county) -> User | None
         if in_charge is not None and in_charge.is_active and in_charge_kind == LeaderKind.PARTY:
             return in_charge
         party = sv.leaders_of_kind(county, LeaderKind.PARTY)
-        return party[0] if party else None
+        if party:
+            return party[0]
+        # No party post entered yet: the leader in charge, else any county leader, so the
+        # interview still has someone to answer for it.
+        if in_charge is not None and in_charge.is_active:
+            return in_charge
+        leaders = sv.county_leaders(county)
+        return leaders[0] if leaders else None
     if role == InterviewerRole.GOVERNMENT_LEADER:
         if in_charge is not None and in_charge.is_active and in_charge_kind != LeaderKind.PARTY:
             return in_charge

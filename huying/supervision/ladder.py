@@ -16,8 +16,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huying.cases.models import Assignment, AssignmentRole, Case, Evaluation, Rating
@@ -74,7 +74,7 @@ def sla_level_fired(*, clock: SlaClock, level: int, now: datetime) -> LadderStep
             "metric": label, "number": case.number,
             "percent": "50%" if level == Stage.HALF else "75%"}
         body = _("Due at %(due)s: “%(title)s”.") % {
-            "due": clock.due_at.astimezone(_tz()).strftime("%Y-%m-%d %H:%M"),
+            "due": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M"),
             "title": case.title}
         sv.tell(users=sv.department_people(department, WARNING_PEOPLE), kind="sla_warning",
                 title=title, body=body, now=now, case=case,
@@ -84,7 +84,7 @@ def sla_level_fired(*, clock: SlaClock, level: int, now: datetime) -> LadderStep
             title=_("%(metric)s of case %(number)s is overdue") % {
                 "metric": label, "number": case.number},
             body=_("It was due at %(due)s: “%(title)s”.") % {
-                "due": clock.due_at.astimezone(_tz()).strftime("%Y-%m-%d %H:%M"),
+                "due": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M"),
                 "title": case.title},
             now=now, case=case, dedupe_key=f"sla:{clock.pk}:{level}")
     from huying.assessment.services import BREACH_RULE, breach_source_key
@@ -184,8 +184,3 @@ def escalate(*, trigger: str, case: Case, department: Department,
             body=reason, now=now, case=case, dedupe_key=f"ladder:{step.pk}")
     return step
 
-
-def _tz():
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(settings.TIME_ZONE)

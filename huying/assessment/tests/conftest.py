@@ -1,6 +1,5 @@
 from huying.cases.tests.conftest import (  # noqa: F401  (fixtures shared with the cases tests)
     api_as,
-    fast_passwords,
     fresh_locators,
     now,
     world,

@@ -169,8 +169,7 @@ def reply_and_evaluate(world, case, assignment, now, rating, comment="没有解�
     evaluation = cs.case_evaluate(case=case, actor=world.user("initiator_a"), stars=1,
                                   rating=rating, comment=comment, now=now)
     case.refresh_from_db()
-    # Until the case services call the hook themselves, call it as they will; it is
-    # idempotent either way.
+    # case_evaluate called the hook already; a second call (a retried job) changes nothing.
     hooks.case_evaluated(case=case, evaluation=evaluation, now=now)
     return evaluation
 
@@ -239,3 +238,12 @@ def test_evaluations_model_unchanged_for_unknown_colour(world, now):
     breach_all(case, now)
     assert Interview.objects.get().colour == "red"
     assert Evaluation.objects.count() == 0
+
+
+def test_red_without_party_posts_falls_back_to_the_leader_in_charge(world, now):
+    from huying.supervision.models import LeaderPost
+
+    LeaderPost.objects.update(active=False)
+    case, _ = dispatch(world, matter=RED, now=now)
+    breach_all(case, now)
+    assert Interview.objects.get().interviewer == world.user("gov_leader")

@@ -106,7 +106,7 @@ def evaluate(world, case, assignment, now, rating):
     evaluation = cs.case_evaluate(case=case, actor=world.user("initiator_a"), stars=2,
                                   rating=rating, comment="问题仍然存在", now=now)
     case.refresh_from_db()
-    hooks.case_evaluated(case=case, evaluation=evaluation, now=now)  # idempotent
+    hooks.case_evaluated(case=case, evaluation=evaluation, now=now)  # again: no effect
     return evaluation
 
 
@@ -252,3 +252,19 @@ def test_prompt_and_warning_slips_open_in_word(world, now, rankings, kind, title
     assert title in text and slip.number in text
     if kind == "warning":
         assert "抄送" in text and "纪委" in text
+
+
+def test_huying_slips_command(world, now, rankings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("slips", "prompt", "--date", "2026-03-02", "--county", world.county.code,
+                 stdout=out)
+    assert "提示〔2026〕1号" in out.getvalue()
+    for month in (date(2026, 1, 1), date(2026, 2, 1)):
+        rankings[month] = rows(("D01", 90), ("D05", 10), ("D07", 20), ("D25", 30))
+    out = StringIO()
+    call_command("slips", "warning", "--date", "2026-02-01", stdout=out)
+    assert out.getvalue().count("警示〔2026〕") == 3

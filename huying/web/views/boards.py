@@ -1,0 +1,153 @@
+"""What the boards (triage, town, volunteer) share: a case shown as one item with the
+action forms the user may submit on it inline, and the one POST view that runs such a form.
+
+An item is a `<tbody>` of the board's table; its forms post with htmx and the answer
+replaces just that item: on success with a "done" line, on a refusal with the form, the
+user's values and the error in place, on a conflict with the case's current state. The
+actions and their fields come from `web.actions` (the case page's forms), the rules from the
+services: nothing here decides who may do what.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from huying.cases import reads
+from huying.cases.models import Case
+from huying.common.errors import DomainError, NotFound, StaleVersion, TransitionNotAllowed
+from huying.org.models import User
+from huying.web import actions
+from huying.web.roles import roles_of
+from huying.web.views.common import is_htmx, now
+
+ITEM_TEMPLATE = "web/boards/_item.html"
+
+
+def require_roles(user: User, roles: Iterable[str]) -> set[str]:
+    """403 unless the user holds one of `roles` (administrators pass everywhere)."""
+    from huying.org.models import Role
+
+    held = roles_of(user)
+    if not (held & set(roles)) and Role.ADMIN not in held:
+        raise Forbidden(_("This page is not for your role."))
+    return held
+
+
+@dataclass
+class BoardItem:
+    """One case on a board with the inline forms the user may submit on it now."""
+
+    case: Case
+    forms: list[actions.ActionForm] = field(default_factory=list)
+    done: str = ""
+    conflict: str = ""
+    note: str = ""  # a hint when nothing can be done inline (e.g. "triage it first")
+    details: list[tuple[str, str]] = field(default_factory=list)  # label, text lines
+    open: bool = False  # forms shown unfolded
+
+    @property
+    def dom_id(self) -> str:
+        return f"item-{self.case.pk}"
+
+    @property
+    def unfolded(self) -> bool:
+        return self.open or bool(self.conflict) or any(f.error for f in self.forms)
+
+
+FormBuilder = Callable[[str, Case, datetime], actions.ActionForm]
+ItemMaker = Callable[[User, Case, datetime], "BoardItem"]
+
+
+def default_form(action: str, case: Case, when: datetime) -> actions.ActionForm:
+    return actions.action_form(action, case, None, when)
+
+
+def board_item(user: User, case: Case, board_actions: Iterable[str], when: datetime, *,
+               build: FormBuilder = default_form) -> BoardItem:
+    """The forms of `board_actions` the transition tables allow the user on the case now."""
+    allowed = set(reads.case_allowed_actions(user, case))
+    forms = [build(action, case, when) for action in board_actions if action in allowed]
+    return BoardItem(case=case, forms=forms)
+
+
+def back_to(request: HttpRequest, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return fallback
+
+
+Handler = Callable[[HttpRequest, User, Case, Any, datetime], None]
+
+
+def run_inline(request: HttpRequest, number: str, action: str, *, handler: Handler,
+               make_item: ItemMaker, build: FormBuilder, fallback: str, done_label: str,
+               extra: dict[str, Any] | None = None) -> HttpResponse:
+    """Run one inline form of a board and answer with the item (htmx) or a redirect."""
+    user = request.user
+    case = reads_case(user, number)
+    when = now()
+    context = dict(extra or {})
+    try:
+        handler(request, user, case, None, when)
+    except (StaleVersion, TransitionNotAllowed) as error:
+        case = reads_case(user, number, missing_ok=True) or case
+        item = make_item(user, case, now())
+        item.conflict = _("This case was updated by someone else: %(detail)s") % {
+            "detail": error.message}
+        return _answer(request, item, context, fallback, status=409, message=item.conflict)
+    except DomainError as error:
+        item = make_item(user, case, when)
+        form = build(action, case, when)
+        form.values = posted_values(request, form)
+        form.error = error.message
+        form.error_field = str(error.details.get("field", ""))
+        forms = [form if f.action == action else f for f in item.forms]
+        item.forms = forms if any(f is form for f in forms) else [*forms, form]
+        return _answer(request, item, context, fallback, status=error.status,
+                       message=error.message)
+    fresh = reads_case(user, number, missing_ok=True) or case
+    item = BoardItem(case=fresh, done=done_label)
+    return _answer(request, item, context, fallback, status=200, message=done_label, ok=True)
+
+
+def reads_case(user: User, number: str, *, missing_ok: bool = False) -> Case | None:
+    """The case if the user sees it; 404 (or None with `missing_ok`) otherwise."""
+    from huying.cases.selectors import case_get_visible
+
+    try:
+        return case_get_visible(user, number)
+    except NotFound as error:
+        if missing_ok:
+            return None
+        raise Http404(error.message) from None
+
+
+def _answer(request: HttpRequest, item: BoardItem, context: dict[str, Any], fallback: str, *,
+            status: int, message: str, ok: bool = False) -> HttpResponse:
+    if is_htmx(request):
+        return render(request, ITEM_TEMPLATE, context | {"item": item}, status=status)
+    (messages.success if ok else messages.error)(request, message)
+    return redirect(back_to(request, fallback))
+
+
+def posted_values(request: HttpRequest, form: actions.ActionForm) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for f in form.fields:
+        if f.kind == "checkboxes":
+            values[f.name] = request.POST.getlist(f.name)
+        elif f.kind == "checkbox":
+            values[f.name] = request.POST.get(f.name) in ("on", "true", "1")
+        elif f.kind != "file":
+            values[f.name] = request.POST.get(f.name, "")
+    return values

@@ -1,0 +1,397 @@
+"""The command centre's boards.
+
+- `/centre/triage` (`web:triage-board`): new reports and approved calls waiting for the
+  centre; each can be dispatched in one step (the matter type's lead and co-departments
+  preselected) or sent back to the town with a reason, inline.
+- `/centre/supervision` (`web:supervision`): breaches, warnings, interviews (record one),
+  slips (issue one, download any as .docx, reply, close), listed supervision and the
+  look-back list. Department staff see their own departments' part.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as Forbidden
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from huying.cases.models import Case, CaseStatus
+from huying.cases.selectors import queue_to_triage
+from huying.catalog.models import Colour
+from huying.common.errors import DomainError, PermissionDenied, ValidationFailed
+from huying.org.models import Department, DepartmentKind, OrgUnit, Role, User
+from huying.supervision import interviews as iv
+from huying.supervision import selectors as svs
+from huying.supervision import services as sv
+from huying.supervision import slips as sl
+from huying.supervision.documents import slip_document, slip_filename
+from huying.supervision.lookback import lookback_cases
+from huying.supervision.models import (
+    Interview,
+    InterviewStatus,
+    Slip,
+    SlipKind,
+    SlipStatus,
+    Stage,
+)
+from huying.web.queues import CASE, QueueFilters
+from huying.web.roles import county_of
+from huying.web.views.boards import BoardItem, board_item, default_form, require_roles, run_inline
+from huying.web.views.case_actions import HANDLERS
+from huying.web.views.common import now, text
+
+PAGE_SIZE = 20
+TRIAGE_ACTIONS = ("dispatch", "send_back")
+SUPERVISORS = frozenset({Role.SUPERVISOR})
+
+# ---------------------------------------------------------------------------------------
+# the triage board
+
+SOURCES = {"": gettext_lazy("All"), "called": gettext_lazy("Called up by towns"),
+           "new": gettext_lazy("New reports")}
+
+
+def triage_item(user: User, case: Case, when: datetime) -> BoardItem:
+    item = board_item(user, case, TRIAGE_ACTIONS, when)
+    if case.called_by_id and case.status_reason:
+        item.details.append((_("Why the county is needed"), case.status_reason))
+    if case.matter_type_id is None or case.status == CaseStatus.REPORTED:
+        # Dispatch needs a matter type: the case page registers and triages first.
+        item.forms = [f for f in item.forms if f.action != "dispatch"]
+        item.note = _("Register it and choose its matter type on the case page first.")
+    return item
+
+
+def _source(rows, source: str):
+    if source == "called":
+        return rows.filter(called_by__isnull=False)
+    if source == "new":
+        return rows.filter(called_by__isnull=True)
+    return rows
+
+
+@login_required
+@require_GET
+def triage_board(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    require_roles(user, SUPERVISORS)
+    when = now()
+    source = request.GET.get("source", "")
+    source = source if source in SOURCES else ""
+    filters = QueueFilters.from_query(request.GET)
+    base = queue_to_triage(user)
+    rows = filters.apply(_source(base, source), CASE).select_related(
+        "matter_type__lead_department", "town", "grid", "community").prefetch_related(
+        "matter_type__co_departments")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    items = [triage_item(user, case, when) for case in page.object_list]
+    if items:
+        items[0].open = True  # the oldest urgent case comes unfolded: one click dispatches it
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "web/centre/triage.html", {
+        "items": items, "page": page, "query": query.urlencode(), "filters": filters,
+        "source": source,
+        "sources": [(key, label, _source(base, key).count()) for key, label in SOURCES.items()],
+        "colour_choices": Colour.choices, "act_url": "web:triage-act",
+    })
+
+
+TRIAGE_DONE = {"dispatch": gettext_lazy("Dispatched."),
+               "send_back": gettext_lazy("Sent back to the town.")}
+
+
+@login_required
+@require_POST
+def triage_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    require_roles(request.user, SUPERVISORS)
+    if action not in TRIAGE_ACTIONS:
+        raise Http404(_("Unknown action."))
+    return run_inline(request, number, action, handler=HANDLERS[action], make_item=triage_item,
+                      build=default_form, fallback=reverse("web:triage-board"),
+                      done_label=str(TRIAGE_DONE[action]),
+                      extra={"act_url": "web:triage-act"})
+
+
+# ---------------------------------------------------------------------------------------
+# the supervision board
+
+TABS = [("breaches", gettext_lazy("Overdue")), ("warnings", gettext_lazy("Warnings")),
+        ("interviews", gettext_lazy("Interviews")), ("slips", gettext_lazy("Slips")),
+        ("listed", gettext_lazy("Listed supervision")),
+        ("lookback", gettext_lazy("Look-back review"))]
+OVERSEER_TABS = {"listed", "lookback"}
+
+
+def _county(user: User) -> OrgUnit:
+    county = county_of(user)
+    if county is None:
+        raise Http404(_("No county is set up yet."))
+    return county
+
+
+def _scope(user: User, county: OrgUnit) -> list[int] | None:
+    try:
+        return sv.viewer_scope(user, county)
+    except PermissionDenied as error:
+        raise Forbidden(error.message) from None
+
+
+def _clock_rows(rows, when: datetime) -> list:
+    from huying.workdays.selectors import work_calendar
+
+    calendar = work_calendar()
+    rows = list(rows)
+    for clock in rows:
+        clock.left = calendar.working_seconds_between(when, clock.due_at)
+    return rows
+
+
+def supervision_context(request: HttpRequest, *, tab: str | None = None,
+                        **extra) -> dict:
+    user = request.user
+    when = now()
+    county = _county(user)
+    scope = _scope(user, county)
+    tabs = [(key, label) for key, label in TABS if scope is None or key not in OVERSEER_TABS]
+    tab = tab or request.GET.get("tab") or "breaches"
+    if tab not in dict(tabs):
+        tab = "breaches"
+    supervisor = sv.is_supervisor_of(user, county) or sv.is_admin(user)
+    context = {"tabs": tabs, "tab": tab, "county": county, "scoped": scope is not None,
+               "supervisor": supervisor, "now": when,
+               "summary": svs.board_summary(county=county, now=when, department_ids=scope)}
+    status = request.GET.get("status", "")
+    kind = request.GET.get("kind", "")
+    rows = None
+    if tab == "breaches":
+        rows = svs.board_breaches(county_id=county.pk, department_ids=scope)
+    elif tab == "warnings":
+        rows = svs.board_warnings(county_id=county.pk, department_ids=scope)
+    elif tab == "interviews":
+        status = status if status in InterviewStatus.values or status == "all" else (
+            InterviewStatus.SCHEDULED)
+        rows = svs.interviews_list(county_id=county.pk, department_ids=scope,
+                                   status=None if status == "all" else status)
+        context["interview_statuses"] = InterviewStatus.choices
+    elif tab == "slips":
+        rows = svs.slips_list(county_id=county.pk, department_ids=scope,
+                              kind=kind if kind in SlipKind.values else None,
+                              status=status if status in SlipStatus.values else None
+                              ).prefetch_related("cases")
+        context |= {"slip_kinds": SlipKind.choices, "slip_statuses": SlipStatus.choices,
+                    "departments": _departments(county),
+                    "mine": set(sv.departments_of(user))}
+    elif tab == "listed":
+        rows = svs.listed_cases(county_id=county.pk).select_related("case__town")
+    elif tab == "lookback":
+        days = request.GET.get("days", "30")
+        days_value = int(days) if days.isdigit() and 1 <= int(days) <= 1000 else 30
+        rows = lookback_cases(county=county, now=when, older_than_working_days=days_value)
+        context["days"] = days_value
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    items = list(page.object_list)
+    if tab in ("breaches", "warnings"):
+        items = _clock_rows(items, when)
+    if tab == "interviews":
+        for interview in items:
+            interview.may_record = iv.may_conduct(user, interview)
+            interview.form_id = f"interview-{interview.pk}"
+    if tab == "slips":
+        for slip in items:
+            slip.form_id = f"slip-{slip.pk}"
+    query = request.GET.copy()
+    query.pop("page", None)
+    context |= {"page": page, "items": items, "query": query.urlencode(), "status": status,
+                "kind": kind, "stage_labels": dict(Stage.choices)}
+    return context | extra
+
+
+def _departments(county: OrgUnit) -> list[tuple[str, str]]:
+    return list(Department.objects.filter(unit=county, active=True)
+                .exclude(kind=DepartmentKind.CENTRE).order_by("code")
+                .values_list("code", "name"))
+
+
+@login_required
+@require_GET
+def supervision_board(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/centre/supervision.html", supervision_context(request))
+
+
+def _board_url(tab: str) -> str:
+    return f"{reverse('web:supervision')}?tab={tab}"
+
+
+def _visible_interview(user: User, interview_id: int) -> Interview:
+    interview = Interview.objects.select_related("case__county", "department").filter(
+        pk=interview_id).first()
+    if interview is None:
+        raise Http404(_("Interview %(id)d was not found.") % {"id": interview_id})
+    if interview.interviewer_id != user.pk:
+        scope = _scope(user, interview.case.county)
+        if scope is not None and interview.department_id not in scope:
+            raise Http404(_("Interview %(id)d was not found.") % {"id": interview_id})
+    return interview
+
+
+def _visible_slip(user: User, slip_id: int) -> Slip:
+    slip = Slip.objects.select_related("county", "department").filter(pk=slip_id).first()
+    if slip is None:
+        raise Http404(_("Slip %(id)d was not found.") % {"id": slip_id})
+    scope = _scope(user, slip.county)
+    if scope is not None and slip.department_id not in scope:
+        raise Http404(_("Slip %(id)d was not found.") % {"id": slip_id})
+    return slip
+
+
+def _refused(request: HttpRequest, tab: str, error: DomainError, **extra) -> HttpResponse:
+    """A refused form: the board again with the message, the form keeping its values."""
+    context = supervision_context(request, tab=tab, form_error=error.message,
+                                  form_error_field=str(error.details.get("field", "")),
+                                  posted=request.POST, **extra)
+    return render(request, "web/centre/supervision.html", context, status=error.status)
+
+
+@login_required
+@require_POST
+def interview_record(request: HttpRequest, interview_id: int) -> HttpResponse:
+    interview = _visible_interview(request.user, interview_id)
+    try:
+        iv.interview_record(actor=request.user, interview=interview,
+                            notes=text(request.POST, "notes"),
+                            rectification=text(request.POST, "rectification"), now=now())
+    except DomainError as error:
+        return _refused(request, "interviews", error, form_for=f"interview-{interview.pk}")
+    messages.success(request, _("Interview recorded."))
+    return redirect(_board_url("interviews"))
+
+
+def _case_numbers(raw: str) -> list[str]:
+    return [n.strip().upper() for n in raw.replace("，", ",").replace("、", ",")
+            .replace("\n", ",").replace(" ", ",").split(",") if n.strip()]
+
+
+def _deadline(raw: str) -> datetime | None:
+    if not raw:
+        return None
+    try:
+        day = datetime.fromisoformat(raw).date()
+    except ValueError:
+        raise ValidationFailed(_("Dates are written like 2026-03-02."),
+                               field="deadline") from None
+    # The end of the chosen day: the department has the whole of it.
+    return timezone.make_aware(datetime.combine(day, time(17, 30)))
+
+
+@login_required
+@require_POST
+def slip_issue(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    county = _county(user)
+    try:
+        code = text(request.POST, "department")
+        if not code:
+            raise ValidationFailed(_("Choose the department."), field="department")
+        department = Department.objects.filter(code=code, unit=county).first()
+        if department is None:
+            raise ValidationFailed(_("Unknown department %(code)s.") % {"code": code},
+                                   field="department")
+        cases = []
+        for number in _case_numbers(text(request.POST, "cases")):
+            case = Case.objects.filter(county=county, number=number).first()
+            if case is None:
+                raise ValidationFailed(_("Case %(number)s was not found.") % {"number": number},
+                                       field="cases")
+            cases.append(case)
+        slip = sl.slip_issue_supervision(actor=user, department=department, cases=cases,
+                                         reason=text(request.POST, "reason"),
+                                         deadline=_deadline(text(request.POST, "deadline")),
+                                         now=now())
+    except DomainError as error:
+        return _refused(request, "slips", error, form_for="slip-issue")
+    messages.success(request, _("Slip %(number)s issued.") % {"number": slip.number})
+    return redirect(_board_url("slips"))
+
+
+@login_required
+@require_GET
+def slip_download(request: HttpRequest, slip_id: int) -> HttpResponse:
+    slip = _visible_slip(request.user, slip_id)
+    response = HttpResponse(
+        slip_document(slip),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response["Content-Disposition"] = (f"attachment; filename=\"slip-{slip.pk}.docx\"; "
+                                       f"filename*=UTF-8''{quote(slip_filename(slip))}")
+    return response
+
+
+@login_required
+@require_POST
+def slip_reply(request: HttpRequest, slip_id: int) -> HttpResponse:
+    slip = _visible_slip(request.user, slip_id)
+    try:
+        sl.slip_reply(actor=request.user, slip=slip, reply=text(request.POST, "reply"),
+                      now=now())
+    except DomainError as error:
+        return _refused(request, "slips", error, form_for=f"slip-{slip.pk}")
+    messages.success(request, _("Reply sent."))
+    return redirect(_board_url("slips"))
+
+
+@login_required
+@require_POST
+def slip_close(request: HttpRequest, slip_id: int) -> HttpResponse:
+    slip = _visible_slip(request.user, slip_id)
+    try:
+        sl.slip_close(actor=request.user, slip=slip, now=now())
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Slip %(number)s closed.") % {"number": slip.number})
+    return redirect(_board_url("slips"))
+
+
+@login_required
+@require_POST
+def listed_add(request: HttpRequest) -> HttpResponse:
+    county = _county(request.user)
+    number = text(request.POST, "case").upper()
+    try:
+        case = Case.objects.filter(county=county, number=number).first()
+        if case is None:
+            raise ValidationFailed(_("Case %(number)s was not found.") % {"number": number},
+                                   field="case")
+        sv.case_list_for_supervision(actor=request.user, case=case,
+                                     reason=text(request.POST, "reason"), now=now())
+    except DomainError as error:
+        return _refused(request, "listed", error, form_for="listed-add")
+    messages.success(request, _("Case %(number)s is under listed supervision.")
+                     % {"number": number})
+    return redirect(_board_url("listed"))
+
+
+@login_required
+@require_POST
+def listed_remove(request: HttpRequest, number: str) -> HttpResponse:
+    county = _county(request.user)
+    case = Case.objects.filter(county=county, number=number).first()
+    if case is None:
+        raise Http404(_("Case %(number)s was not found.") % {"number": number})
+    try:
+        sv.case_delist(actor=request.user, case=case, note=text(request.POST, "note"),
+                       now=now())
+    except DomainError as error:
+        return _refused(request, "listed", error, form_for=f"delist-{number}")
+    messages.success(request, _("Case %(number)s delisted.") % {"number": number})
+    return redirect(_board_url("listed"))

@@ -1,0 +1,257 @@
+"""The town's pages.
+
+- `/town` (`web:town`): the reviewer approves or denies the town's calls; the initiator
+  evaluates replies (unsatisfied reopens the case, to the same departments or to others
+  chosen here) and sounds rally calls to volunteer teams.
+- `/volunteer` (`web:volunteer`): a volunteer's open rally calls (claim one for the team),
+  the team's claimed calls (complete one naming the participants, who earn the credit
+  points) and the volunteer's credit balance, the sum of the ledger.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from huying.cases import reads, states
+from huying.cases import services as cs
+from huying.cases.models import AssignmentRole, Case, RallyCall
+from huying.cases.selectors import (
+    cases_visible_to,
+    queue_to_approve,
+    queue_to_evaluate,
+    rally_calls_open_to,
+)
+from huying.common.errors import DomainError, ValidationFailed
+from huying.org.models import Role, User
+from huying.web import actions, lookups
+from huying.web.nav import NAV, NavItem
+from huying.web.views.boards import BoardItem, board_item, require_roles, run_inline
+from huying.web.views.case_actions import HANDLERS
+from huying.web.views.common import integer, now, text, version
+
+PAGE_SIZE = 20
+NAV.append(NavItem(gettext_lazy("Rally calls"), "web:volunteer", "bi-people",
+                   frozenset({Role.VOLUNTEER})))
+TOWN_ROLES = frozenset({Role.INITIATOR, Role.TOWN_REVIEWER})
+APPROVE_ACTIONS = ("call_approve", "call_deny")
+EVALUATE_ACTIONS = ("evaluate",)
+
+# ---------------------------------------------------------------------------------------
+# forms
+
+
+def evaluate_form(case: Case, when: datetime) -> actions.ActionForm:
+    """The evaluation form with, for an unsatisfied rating, the departments to reopen to
+    (the current cycle's lead and co-handlers preselected)."""
+    form = actions.action_form("evaluate", case, None, when)
+    current = list(case.assignments.filter(cycle=case.cycle).select_related("department"))
+    lead = next((a.department.code for a in current if a.role == AssignmentRole.LEAD), None)
+    co = [a.department.code for a in current if a.role == AssignmentRole.CO]
+    departments = actions.department_choices(case)
+    form.fields = [f for f in form.fields if f.name != "comment"] + [
+        actions.Field("comment", _("Comment"), "textarea"),
+        actions.Field("reopen_lead", _("If unsatisfied: lead department for the rework"),
+                      "select", False, departments, lead),
+        actions.Field("reopen_co", _("If unsatisfied: co-handling departments"),
+                      "checkboxes", False, departments, co,
+                      help=_("Unsatisfied reopens the case to the departments chosen here.")),
+    ]
+    return form
+
+
+def build_form(action: str, case: Case, when: datetime) -> actions.ActionForm:
+    if action == "evaluate":
+        return evaluate_form(case, when)
+    return actions.action_form(action, case, None, when)
+
+
+def _evaluate(request, user, case, assignment, when):
+    stars = integer(request.POST, "stars", label=_("Stars"))
+    lead_code = text(request.POST, "reopen_lead")
+    lead = reads.department_by_code(lead_code, field="reopen_lead") if lead_code else None
+    co = [reads.department_by_code(code, field="reopen_co")
+          for code in request.POST.getlist("reopen_co") if code and code != lead_code]
+    cs.case_evaluate(case=case, actor=user, stars=stars, rating=text(request.POST, "rating"),
+                     comment=text(request.POST, "comment"), now=when,
+                     reopen_lead=lead, reopen_co=co if lead is not None or co else None,
+                     expected_version=version(request.POST))
+
+
+TOWN_HANDLERS = {"call_approve": HANDLERS["call_approve"], "call_deny": HANDLERS["call_deny"],
+                 "evaluate": _evaluate}
+TOWN_DONE = {"call_approve": gettext_lazy("Approved: the call goes to the command centre."),
+             "call_deny": gettext_lazy("Denied: the case stays with the town."),
+             "evaluate": gettext_lazy("Evaluation recorded.")}
+
+
+def town_item(user: User, case: Case, when: datetime) -> BoardItem:
+    item = board_item(user, case, (*APPROVE_ACTIONS, *EVALUATE_ACTIONS), when, build=build_form)
+    if case.status_reason and case.status == "awaiting_approval":
+        item.details.append((_("Why the county is needed"), case.status_reason))
+    for assignment in case.assignments.filter(cycle=case.cycle).select_related("department"):
+        if assignment.result:
+            item.details.append((_("%(department)s replied") % {
+                "department": assignment.department.name}, assignment.result))
+    return item
+
+
+# ---------------------------------------------------------------------------------------
+# the town page
+
+TABS = [("approve", gettext_lazy("Calls to approve"), Role.TOWN_REVIEWER),
+        ("evaluate", gettext_lazy("Replies to evaluate"), Role.INITIATOR),
+        ("rally", gettext_lazy("Rally calls"), Role.INITIATOR)]
+
+
+def _rally_cases(user: User):
+    """The user's cases a rally call may be sounded for (the transition table's states)."""
+    return (cases_visible_to(user).filter(status__in=states.CASE["rally"].sources,
+                                          town__isnull=False)
+            .order_by("-reported_at").only("number", "title")[:200])
+
+
+@login_required
+@require_GET
+def town_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    held = require_roles(user, TOWN_ROLES)
+    admin = Role.ADMIN in held
+    tabs = [(key, label) for key, label, role in TABS if role in held or admin]
+    tab = request.GET.get("tab") or tabs[0][0]
+    if tab not in dict(tabs):
+        tab = tabs[0][0]
+    when = now()
+    counts = {"approve": queue_to_approve(user).count(),
+              "evaluate": queue_to_evaluate(user).count()}
+    context = {"tabs": tabs, "tab": tab, "counts": counts, "act_url": "web:town-act",
+               "towns": lookups.towns_of(user)}
+    if tab in ("approve", "evaluate"):
+        rows = (queue_to_approve(user) if tab == "approve" else queue_to_evaluate(user))
+        rows = rows.select_related("matter_type", "town", "grid")
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        items = [town_item(user, case, when) for case in page.object_list]
+        if items:
+            items[0].open = True
+        context |= {"page": page, "items": items, "query": f"tab={tab}"}
+    else:
+        rallies = lookups.rally_calls_of_towns(context["towns"])
+        page = Paginator(rallies, PAGE_SIZE).get_page(request.GET.get("page"))
+        context |= {"page": page, "rallies": list(page.object_list), "query": "tab=rally",
+                    "rally_cases": list(_rally_cases(user)),
+                    "posted": request.session.pop("rally_posted", None)}
+    return render(request, "web/town/town.html", context)
+
+
+@login_required
+@require_POST
+def town_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    require_roles(request.user, TOWN_ROLES)
+    if action not in TOWN_HANDLERS:
+        raise Http404(_("Unknown action."))
+    tab = "approve" if action in APPROVE_ACTIONS else "evaluate"
+    return run_inline(request, number, action, handler=TOWN_HANDLERS[action],
+                      make_item=town_item, build=build_form,
+                      fallback=f"{reverse('web:town')}?tab={tab}",
+                      done_label=str(TOWN_DONE[action]), extra={"act_url": "web:town-act"})
+
+
+@login_required
+@require_POST
+def rally_sound(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    require_roles(user, TOWN_ROLES)
+    number = text(request.POST, "case").upper()
+    try:
+        case = cases_visible_to(user).filter(number=number).first()
+        if case is None:
+            raise ValidationFailed(_("Choose the case the volunteers are needed for."),
+                                   field="case")
+        points = integer(request.POST, "points", label=_("Credit points per volunteer"))
+        cs.case_rally(case=case, actor=user, need=text(request.POST, "need"), points=points,
+                      now=now())
+    except DomainError as error:
+        messages.error(request, error.message)
+        request.session["rally_posted"] = {k: request.POST.get(k, "")
+                                           for k in ("case", "need", "points")}
+    else:
+        messages.success(request, _("Rally call sounded for %(number)s.") % {"number": number})
+    return redirect(f"{reverse('web:town')}?tab=rally")
+
+
+# ---------------------------------------------------------------------------------------
+# volunteers
+
+
+@login_required
+@require_GET
+def volunteer_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    teams = lookups.teams_of(user)
+    open_calls = list(rally_calls_open_to(user).select_related("case", "town")
+                      .order_by("-created_at")[:100])
+    claimed = list(lookups.rally_calls_claimed_by_teams(teams)[:100])
+    for rally in claimed:
+        rally.members = lookups.team_members(rally.team)
+    return render(request, "web/town/volunteer.html", {
+        "teams": teams, "open_calls": open_calls, "claimed": claimed,
+        "balance": lookups.credit_balance(user),
+        "entries": list(lookups.credit_entries(user)[:50]),
+    })
+
+
+def _rally(user: User, rally_id: int) -> RallyCall:
+    from huying.common.errors import NotFound
+
+    try:
+        return reads.rally_get_visible(user, rally_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
+
+
+@login_required
+@require_POST
+def rally_claim(request: HttpRequest, rally_id: int) -> HttpResponse:
+    user = request.user
+    rally = _rally(user, rally_id)
+    teams = {t.pk: t for t in lookups.teams_of(user)}
+    raw = text(request.POST, "team")
+    team = teams.get(int(raw)) if raw.isdigit() else (
+        next(iter(teams.values())) if len(teams) == 1 else None)
+    try:
+        if team is None:
+            raise ValidationFailed(_("Choose your team."), field="team")
+        cs.rally_claim(rally=rally, actor=user, team=team, now=now())
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Claimed for %(team)s.") % {"team": team.name})
+    return redirect("web:volunteer")
+
+
+@login_required
+@require_POST
+def rally_complete(request: HttpRequest, rally_id: int) -> HttpResponse:
+    user = request.user
+    rally = _rally(user, rally_id)
+    try:
+        ids = [int(v) for v in request.POST.getlist("participants") if v.isdigit()]
+        participants = list(User.objects.filter(pk__in=ids))
+        cs.rally_complete(rally=rally, actor=user, participants=participants,
+                          outcome=text(request.POST, "outcome"),
+                          now=now())
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Completed: %(n)d volunteers earn %(points)d points each.")
+                         % {"n": len(participants), "points": rally.points})
+    return redirect("web:volunteer")
