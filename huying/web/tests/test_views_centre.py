@@ -10,7 +10,6 @@ import pytest
 from docx import Document
 
 from huying.cases.models import Case, CaseStatus
-from huying.supervision import slips as sl
 from huying.supervision.models import Interview, InterviewStatus, Slip
 from huying.web.tests.conftest import HTMX, dispatched, in_triage, report
 
@@ -152,10 +151,3 @@ def test_list_and_delist(world, now, client_as):
     assert client.post(f"/centre/supervision/listed/{case.number}/delist",
                        {"note": "已解决"}).status_code == 302
 
-
-def test_slip_module_is_the_source_of_slips(world, now):
-    # The board issues through the supervision service: the number format is its own.
-    case = dispatched(world, now)
-    slip = sl.slip_issue_supervision(actor=world.user("supervisor"), department=world.dept("D05"),
-                                     cases=[case], reason="测试", now=now)
-    assert slip.number
