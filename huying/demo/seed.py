@@ -39,6 +39,8 @@ from huying.org.models import (
     VolunteerMember,
     VolunteerTeam,
 )
+from huying.supervision.models import LeaderKind
+from huying.supervision.services import leader_post_set
 
 COUNTY_CODE = "379901"
 COUNTY_NAME = "示范市"
@@ -289,6 +291,15 @@ def _people(county: OrgUnit, towns: list[OrgUnit], communities: list[OrgUnit],
                   else government[k % len(government)])
         services.department_set_leader(actor=None, department=department, leader=leader,
                                        now=now)
+    # Who sits for the party committee and who for the government decides the ladder's
+    # interviewer: red → the party committee's leader in charge, orange → the government's.
+    for name in people.PARTY_LEADERS:
+        leader_post_set(actor=None, user=leaders[name], county=county, kind=LeaderKind.PARTY,
+                        now=now, title=str(LeaderKind.PARTY.label))
+    for name in people.GOVERNMENT_LEADERS:
+        leader_post_set(actor=None, user=leaders[name], county=county,
+                        kind=LeaderKind.GOVERNMENT, now=now,
+                        title=str(LeaderKind.GOVERNMENT.label))
     return staff
 
 
