@@ -352,9 +352,11 @@ def case_call(*, case: Case, actor: User, reason: str, now: datetime,
                                        field="matter_type")
             rules.ensure_may_call(county=case.county, matter_code=case.matter_type.code,
                                   on=timezone.localdate(now))
-            return case_move(case=case, transition=transition, actor=actor, now=now,
+            case = case_move(case=case, transition=transition, actor=actor, now=now,
                              payload={"reason": reason}, level=CaseLevel.TOWN,
                              called_by=actor, status_reason=reason)
+            hooks.case_called(case=case, now=now)
+            return case
     except NotOnList as refusal:
         record_refusal(case=case, actor=actor, action="call", refusal=refusal, now=now)
         raise
@@ -377,8 +379,10 @@ def case_call_approve(*, case: Case, actor: User, now: datetime, comment: str = 
     """The town reviewer approves the call ("呼叫不是乱呼"); it reaches the command centre."""
     case = case_lock(case, expected_version)
     transition = CASE.check(case.status, "call_approve", actor=actor, case=case)
-    return case_move(case=case, transition=transition, actor=actor, now=now,
+    case = case_move(case=case, transition=transition, actor=actor, now=now,
                      payload={"comment": comment}, level=CaseLevel.COUNTY)
+    hooks.case_call_approved(case=case, now=now)
+    return case
 
 
 @transaction.atomic
@@ -545,6 +549,7 @@ def assignment_reply(*, assignment: Assignment, actor: User, result: str, now: d
         case_move(case=case, transition=CASE["all_replied"], actor=None, now=now,
                   payload={"cycle": case.cycle}, replied_at=now,
                   evaluation_due_at=evaluation_due(now))
+        hooks.case_replied(case=case, now=now)
     return assignment
 
 
@@ -561,9 +566,12 @@ def assignment_request_return(*, assignment: Assignment, actor: User, reason: st
     if to_town:
         rules.ensure_town_duty(county=case.county, matter_code=case.matter_type.code,
                                on=timezone.localdate(now))
-    return assignment_move(assignment=assignment, case=case, transition=transition,
-                           actor=actor, now=now, payload={"reason": reason, "to_town": to_town},
-                           return_reason=reason)
+    assignment = assignment_move(assignment=assignment, case=case, transition=transition,
+                                 actor=actor, now=now,
+                                 payload={"reason": reason, "to_town": to_town},
+                                 return_reason=reason)
+    hooks.decision_requested(assignment=assignment, what="return", now=now)
+    return assignment
 
 
 @transaction.atomic
@@ -649,6 +657,7 @@ def assignment_request_extension(*, assignment: Assignment, actor: User, extra_d
     assignment_move(assignment=assignment, case=case, transition=transition, actor=actor,
                     now=now, payload={"request": request.pk, "extra_days": extra_days,
                                       "reason": reason})
+    hooks.decision_requested(assignment=assignment, what="extension", now=now)
     return request
 
 

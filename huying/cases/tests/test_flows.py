@@ -254,3 +254,23 @@ def test_called_case_reaches_the_triage_queue(world):
 
     case = called(world)
     assert case in queue_to_triage(world.user("supervisor"))
+
+
+def test_the_people_who_must_act_next_are_notified(world, now):
+    from huying.notifications.selectors import notifications_for
+
+    def kinds(name):
+        return [n.kind for n in notifications_for(world.user(name))]
+
+    case = report(world)
+    case = cs.case_call(case=case, actor=world.user("initiator_a"), reason="需部门处理", now=now)
+    assert kinds("reviewer_a") == ["decision"] and kinds("reviewer_b") == []
+    cs.case_call_approve(case=case, actor=world.user("reviewer_a"), now=now)
+    assert "new_work" in kinds("supervisor")
+    lead, = cs.case_dispatch(case=case, actor=world.user("supervisor"), lead=world.dept("D05"),
+                             now=now)
+    assert "new_work" in kinds("responder_d05") and kinds("responder_d07") == []
+    cs.assignment_sign(assignment=lead, actor=world.user("responder_d05"), now=now)
+    cs.assignment_reply(assignment=lead, actor=world.user("responder_d05"), result="已修复",
+                        now=now)
+    assert "evaluation" in kinds("initiator_a")

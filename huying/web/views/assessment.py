@@ -16,6 +16,7 @@ the analytics indicators'.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from urllib.parse import quote
 
@@ -41,9 +42,16 @@ from huying.assessment.services import appeal_decide, appeal_submit, may_decide_
 from huying.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from huying.org.models import Department, OrgUnit
 from huying.web import lookups
+from huying.web.nav import NAV
 from huying.web.views.boards import back_to
 from huying.web.views.common import now, text
 
+# The top bar's "Assessment" entry stays lit on every assessment page.
+for _index, _item in enumerate(NAV):
+    if _item.url_name == "web:assessment":
+        NAV[_index] = replace(_item, also=(*_item.also, "web:assessment-department",
+                                           "web:assessment-appeals",
+                                           "web:assessment-indicators"))
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The ranking tabs: (key, label, ranking kind, order).
 RANKINGS = [

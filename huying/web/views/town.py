@@ -35,7 +35,14 @@ from huying.common.errors import DomainError, ValidationFailed
 from huying.org.models import Role, User
 from huying.web import actions, lookups
 from huying.web.nav import NAV, NavItem
-from huying.web.views.boards import BoardItem, board_item, require_roles, run_inline
+from huying.web.views.boards import (
+    BoardItem,
+    board_item,
+    default_form,
+    require_roles,
+    run_inline,
+    selected_first,
+)
 from huying.web.views.case_actions import HANDLERS
 from huying.web.views.common import integer, now, text, version
 
@@ -66,13 +73,13 @@ def evaluate_form(case: Case, when: datetime) -> actions.ActionForm:
                       "checkboxes", False, departments, co,
                       help=_("Unsatisfied reopens the case to the departments chosen here.")),
     ]
-    return form
+    return selected_first(form)
 
 
 def build_form(action: str, case: Case, when: datetime) -> actions.ActionForm:
     if action == "evaluate":
         return evaluate_form(case, when)
-    return actions.action_form(action, case, None, when)
+    return default_form(action, case, when)
 
 
 def _evaluate(request, user, case, assignment, when):
