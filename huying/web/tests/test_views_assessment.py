@@ -41,7 +41,7 @@ def test_rankings_per_period(deductions, client_as):
 
 
 def test_drill_down_from_a_score_to_its_deductions(deductions, client_as):
-    case, mine, _theirs = deductions
+    case, _mine, _theirs = deductions
     html = client_as("supervisor").get("/assessment/departments/D05?period=month"
                                        ).content.decode()
     assert "签收超时" in html and f"/cases/{case.number}" in html and "0.40" in html
