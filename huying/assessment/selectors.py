@@ -323,3 +323,19 @@ def ranking_for_period(*, county: OrgUnit, kind: str, period_start: datetime,
         return _grid_worker_rows(county, period_start, period_end, town)
     raise ValidationFailed(_("Unknown ranking %(kind)s: use department, town or grid_worker.")
                            % {"kind": kind}, field="kind")
+
+
+def appeals_for(*, county: OrgUnit, department_ids: set[int] | None) -> QuerySet:
+    """The county's appeals (None: all of them) or those of the given departments."""
+    from huying.assessment.models import Appeal
+
+    rows = Appeal.objects.filter(deduction__case__county=county)
+    if department_ids is not None:
+        rows = rows.filter(department_id__in=department_ids)
+    from django.db.models import Case as SqlCase
+    from django.db.models import IntegerField, Value, When
+
+    pending_first = SqlCase(When(status="pending", then=Value(0)), default=Value(1),
+                            output_field=IntegerField())
+    return (rows.select_related("deduction__case", "department", "submitted_by", "decided_by")
+            .annotate(pending_first=pending_first).order_by("pending_first", "-submitted_at"))

@@ -35,13 +35,13 @@ from django.views.decorators.http import require_GET, require_POST
 from huying.analytics import indicators as ind
 from huying.analytics.periods import PERIOD_KINDS, period_bounds, period_label
 from huying.assessment import access
+from huying.assessment import selectors as assessment_selectors
 from huying.assessment.bulletins import bulletin_export, bulletin_title
 from huying.assessment.models import Appeal, AppealStatus, Deduction, DeductionStatus
 from huying.assessment.selectors import department_score, ranking_for_period, towns_of
 from huying.assessment.services import appeal_decide, appeal_submit, may_decide_appeals
 from huying.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from huying.org.models import Department, OrgUnit
-from huying.web import lookups
 from huying.web.nav import NAV
 from huying.web.views.boards import back_to
 from huying.web.views.common import now, text
@@ -183,7 +183,7 @@ def appeal_create(request: HttpRequest, deduction_id: int) -> HttpResponse:
 @require_GET
 def appeal_list(request: HttpRequest) -> HttpResponse:
     seen = viewer(request.user)
-    rows = lookups.appeals_for(county=seen.county,
+    rows = assessment_selectors.appeals_for(county=seen.county,
                                department_ids=None if seen.county_wide else seen.department_ids)
     if not seen.county_wide and not seen.department_ids:
         rows = rows.none()

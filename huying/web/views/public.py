@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from huying.cases import selectors as case_selectors
 from huying.catalog.models import ListKind
 from huying.catalog.selectors import (
     county_by_code,
@@ -27,7 +28,6 @@ from huying.catalog.selectors import (
     lists_in_force,
     matter_types_of,
 )
-from huying.web import lookups
 from huying.web.views.common import now
 
 # Tracking lookups allowed per client address and window (seconds).
@@ -92,7 +92,7 @@ def public_track(request: HttpRequest) -> HttpResponse:
                                  "few minutes.")
             status = 429
         else:
-            context["found"] = lookups.case_public(number)
+            context["found"] = case_selectors.case_public(number)
             if context["found"] is None:
                 context["error"] = _("No case has the number %(number)s. Check the number on "
                                      "your receipt and try again.") % {"number": number}

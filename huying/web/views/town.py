@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from huying.cases import reads, states
+from huying.cases import selectors as case_selectors
 from huying.cases import services as cs
 from huying.cases.models import AssignmentRole, Case, RallyCall
 from huying.cases.selectors import (
@@ -33,7 +34,7 @@ from huying.cases.selectors import (
 )
 from huying.common.errors import DomainError, ValidationFailed
 from huying.org.models import Role, User
-from huying.web import actions, lookups
+from huying.web import actions
 from huying.web.nav import NAV, NavItem
 from huying.web.views.boards import (
     BoardItem,
@@ -141,7 +142,7 @@ def town_page(request: HttpRequest) -> HttpResponse:
     counts = {"approve": queue_to_approve(user).count(),
               "evaluate": queue_to_evaluate(user).count()}
     context = {"tabs": tabs, "tab": tab, "counts": counts, "act_url": "web:town-act",
-               "towns": lookups.towns_of(user)}
+               "towns": case_selectors.towns_of(user)}
     if tab in ("approve", "evaluate"):
         rows = (queue_to_approve(user) if tab == "approve" else queue_to_evaluate(user))
         rows = rows.select_related("matter_type", "town", "grid")
@@ -151,7 +152,7 @@ def town_page(request: HttpRequest) -> HttpResponse:
             items[0].open = True
         context |= {"page": page, "items": items, "query": f"tab={tab}"}
     else:
-        rallies = lookups.rally_calls_of_towns(context["towns"])
+        rallies = case_selectors.rally_calls_of_towns(context["towns"])
         page = Paginator(rallies, PAGE_SIZE).get_page(request.GET.get("page"))
         context |= {"page": page, "rallies": list(page.object_list), "query": "tab=rally",
                     "rally_cases": list(_rally_cases(user)),
@@ -203,16 +204,16 @@ def rally_sound(request: HttpRequest) -> HttpResponse:
 @require_GET
 def volunteer_page(request: HttpRequest) -> HttpResponse:
     user = request.user
-    teams = lookups.teams_of(user)
+    teams = case_selectors.teams_of(user)
     open_calls = list(rally_calls_open_to(user).select_related("case", "town")
                       .order_by("-created_at")[:100])
-    claimed = list(lookups.rally_calls_claimed_by_teams(teams)[:100])
+    claimed = list(case_selectors.rally_calls_claimed_by_teams(teams)[:100])
     for rally in claimed:
-        rally.members = lookups.team_members(rally.team)
+        rally.members = case_selectors.team_members(rally.team)
     return render(request, "web/town/volunteer.html", {
         "teams": teams, "open_calls": open_calls, "claimed": claimed,
-        "balance": lookups.credit_balance(user),
-        "entries": list(lookups.credit_entries(user)[:50]),
+        "balance": case_selectors.credit_balance(user),
+        "entries": list(case_selectors.credit_entries(user)[:50]),
     })
 
 
@@ -230,7 +231,7 @@ def _rally(user: User, rally_id: int) -> RallyCall:
 def rally_claim(request: HttpRequest, rally_id: int) -> HttpResponse:
     user = request.user
     rally = _rally(user, rally_id)
-    teams = {t.pk: t for t in lookups.teams_of(user)}
+    teams = {t.pk: t for t in case_selectors.teams_of(user)}
     raw = text(request.POST, "team")
     team = teams.get(int(raw)) if raw.isdigit() else (
         next(iter(teams.values())) if len(teams) == 1 else None)
