@@ -11,7 +11,7 @@ echo "==> ruff"
 $BIN/ruff check huying bench
 
 echo "==> 测试：SQLite"
-env -u DATABASE_URL $BIN/pytest -n "$WORKERS" -p no:cacheprovider "$@"
+env -u DATABASE_URL $BIN/pytest -n "$WORKERS" -p no:cacheprovider -o addopts="--strict-markers" "$@"
 
 pg_up() { $BIN/python - "$PG_URL" <<'PY'
 import sys, psycopg, dj_database_url
@@ -31,7 +31,7 @@ if ! pg_up 2>/dev/null && [ "${HUYING_REQUIRE_POSTGRES:-0}" = 1 ] && command -v 
 fi
 if pg_up; then
   echo "==> 测试：PostgreSQL"
-  DATABASE_URL=$PG_URL $BIN/pytest -n "$WORKERS" -p no:cacheprovider "$@"
+  DATABASE_URL=$PG_URL $BIN/pytest -n "$WORKERS" -p no:cacheprovider -o addopts="--strict-markers" "$@"
 elif [ "${HUYING_REQUIRE_POSTGRES:-0}" = 1 ]; then
   echo "PostgreSQL 不可达（$PG_URL），HUYING_REQUIRE_POSTGRES=1 要求必须测试 PostgreSQL" >&2
   exit 1
