@@ -129,6 +129,14 @@ class MembershipInline(admin.TabularInline):
     can_delete = False  # memberships are ended (active off), not erased
     autocomplete_fields = ["unit", "department"]
 
+    # Only administrators may grant roles (the services refuse anyone else), so other staff
+    # see memberships read-only instead of a form that would fail on save.
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return services.is_admin(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return services.is_admin(request.user)
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):

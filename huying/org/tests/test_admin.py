@@ -67,3 +67,19 @@ def test_the_admin_refuses_a_membership_in_the_wrong_place(admin_client, make_us
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Membership.objects.filter(user=user, role=Role.GRID_WORKER, unit=grid).exists()
+
+
+def test_staff_who_are_not_administrators_see_memberships_read_only(db, rf):
+    from django.contrib import admin
+
+    from huying.org.admin import MembershipInline
+    from huying.org.models import User
+
+    staff = User.objects.create_user("clerk", password="x", is_staff=True)
+    root = User.objects.create_superuser("root2", password="x")
+    inline = MembershipInline(Membership, admin.site)
+    request = rf.get("/")
+    request.user = staff
+    assert not inline.has_add_permission(request) and not inline.has_change_permission(request)
+    request.user = root
+    assert inline.has_add_permission(request) and inline.has_change_permission(request)
