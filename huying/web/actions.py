@@ -34,6 +34,9 @@ class Field:
     initial: Any = None
     help: object = ""
     placeholder: object = ""
+    # (other field, value): the page shows this field only while the other field has that
+    # value (web/huying.js; without JavaScript it stays visible).
+    shown_if: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

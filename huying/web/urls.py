@@ -32,6 +32,8 @@ urlpatterns = [
     path("centre/supervision", centre.supervision_board, name="supervision"),
     path("centre/supervision/interviews/<int:interview_id>/record", centre.interview_record,
          name="interview-record"),
+    path("centre/supervision/interviews/<int:interview_id>/schedule", centre.interview_schedule,
+         name="interview-schedule"),
     path("centre/supervision/slips/issue", centre.slip_issue, name="slip-issue"),
     path("centre/supervision/slips/<int:slip_id>/document", centre.slip_download,
          name="slip-document"),

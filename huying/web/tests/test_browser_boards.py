@@ -1,7 +1,8 @@
 """The boards through a real browser (Debian's chromium): the triage board dispatches in one
-step, the town reviewer approves from the town page, the rankings drill down from a score to
-a deduction's case, the public tracking page; a screenshot of each main page goes to
-VAR_DIR/screenshots."""
+step, the town reviewer approves from the town page (the initiator's evaluation shows the
+departments to reopen to only for 不满意), a supervisor schedules and records an interview,
+the rankings drill down from a score to a deduction's case, the public tracking page; a
+screenshot of each main page goes to VAR_DIR/screenshots."""
 
 from __future__ import annotations
 
@@ -121,8 +122,22 @@ def test_the_town_reviewer_approves_from_the_town_page(browser, live_server, wor
                         result="已更换灯具5套", now=now)
     page = sign_in(browser, live_server.url, "initiator_a")
     page.goto("/town?tab=evaluate")
-    page.locator(f"#item-{case.pk}-evaluate").wait_for()
+    form = page.locator(f"#item-{case.pk}-evaluate")
+    form.wait_for()
+    # The departments to reopen to show only once 不满意 is chosen.
+    reopen = form.locator("[data-hy-shown-if=rating]")
+    assert reopen.count() == 2
+    assert page.locator(f"#item-{case.pk}-evaluate-reopen_lead").is_hidden()
+    assert page.locator(f"#item-{case.pk}-evaluate-reopen_co").is_hidden()
     screenshot(page, "town-evaluate")
+    form.get_by_label("不满意", exact=True).check()
+    page.locator(f"#item-{case.pk}-evaluate-reopen_lead").wait_for(state="visible")
+    assert page.locator(f"#item-{case.pk}-evaluate-reopen_co").is_visible()
+    assert page.locator(f"#item-{case.pk}-evaluate-reopen_lead").input_value() == "D05"
+    screenshot(page, "town-evaluate-unsatisfied")
+    form.get_by_label("满意", exact=True).check()
+    page.locator(f"#item-{case.pk}-evaluate-reopen_lead").wait_for(state="hidden")
+    assert not page.js_errors, page.js_errors
     page.goto("/town?tab=rally")
     page.click("#rally-sound summary")
     page.select_option("#rally-case", case.number)
@@ -185,7 +200,18 @@ def test_supervision_board(browser, live_server, world):  # noqa: F811
         source_key="browser:1")
     page = sign_in(browser, live_server.url, "supervisor")
     page.goto("/centre/supervision?tab=interviews")
-    page.click(f"#interview-{interview.pk} summary")
+    # Schedule it inline: the interview's row is swapped in place.
+    page.click(f"#schedule-box-{interview.pk} summary")
+    page.fill(f"#when-{interview.pk}", "2026-03-05T09:30")
+    with page.expect_response(lambda r: "/schedule" in r.url):
+        page.click(f"#schedule-{interview.pk} button[type=submit]")
+    settle(page)
+    page.locator(f"#interview-{interview.pk} .hy-item-done").wait_for()
+    assert "03-05 09:30" in page.locator(f"#interview-{interview.pk}").inner_text()
+    interview.refresh_from_db()
+    assert timezone.localtime(interview.scheduled_for).strftime("%Y-%m-%d %H:%M") == (
+        "2026-03-05 09:30")
+    page.click(f"#record-box-{interview.pk} summary")
     page.fill(f"#notes-{interview.pk}", "约谈部门负责人，指出超时问题")
     page.fill(f"#rect-{interview.pk}", "三个工作日内完成整改")
     screenshot(page, "supervision-interviews")

@@ -1,10 +1,12 @@
 """The command centre's boards through the Django client: who may open them, one-step
 dispatch with the matter type's departments preselected, send-back, and the supervision
-board's interview record, slip issue and .docx download."""
+board's interview schedule and record, slip issue and .docx download."""
 
 from __future__ import annotations
 
 import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from docx import Document
@@ -140,6 +142,80 @@ def test_record_an_interview(world, now, client_as):
                        {"notes": "谈话内容", "rectification": "三日内整改"}).status_code == 302
     interview.refresh_from_db()
     assert interview.status == InterviewStatus.HELD
+
+
+def _interview(world, now, key: str = "test:schedule") -> Interview:
+    return Interview.objects.create(
+        case=dispatched(world, now), department=world.dept("D05"), trigger="overdue",
+        colour="yellow", interviewer_role="centre", interviewee_role="deputy", created_at=now,
+        source_key=key)
+
+
+def test_a_supervisor_schedules_an_interview_inline(world, now, client_as):
+    interview = _interview(world, now)
+    client = client_as("supervisor")
+    url = f"/centre/supervision/interviews/{interview.pk}/schedule"
+    page = client.get("/centre/supervision?tab=interviews").content.decode()
+    assert f'hx-post="{url}"' in page
+    assert 'type="datetime-local"' in page
+    answer = client.post(url, {"scheduled_for": "2026-03-05T09:30"}, **HTMX)
+    assert answer.status_code == 200
+    body = answer.content.decode()
+    # Just the interview's <tbody>, with a done line: htmx swaps it in place.
+    assert body.lstrip().startswith(f'<tbody id="interview-{interview.pk}">')
+    assert "hy-item-done" in body and "2026-03-05 09:30" in body
+    interview.refresh_from_db()
+    # The browser's wall-clock time is Beijing time.
+    assert interview.scheduled_for == datetime(2026, 3, 5, 9, 30,
+                                               tzinfo=ZoneInfo("Asia/Shanghai"))
+    # The form now offers to change the time, showing the one set.
+    page = client.get("/centre/supervision?tab=interviews").content.decode()
+    assert 'value="2026-03-05T09:30"' in page
+    # Without htmx: back to the board with a message.
+    assert client.post(url, {"scheduled_for": "2026-03-06T14:00"}).status_code == 302
+    interview.refresh_from_db()
+    assert interview.scheduled_for == datetime(2026, 3, 6, 14, 0,
+                                               tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+def test_a_bad_interview_time_is_refused_in_place(world, now, client_as):
+    interview = _interview(world, now)
+    client = client_as("supervisor")
+    url = f"/centre/supervision/interviews/{interview.pk}/schedule"
+    for raw, message in (("3月5日上午", "约谈时间格式不正确，应如 2026-03-02 09:30。"),
+                         ("", "请填写约谈时间。")):
+        answer = client.post(url, {"scheduled_for": raw}, **HTMX)
+        assert answer.status_code == 422
+        body = answer.content.decode()
+        assert body.lstrip().startswith(f'<tbody id="interview-{interview.pk}">')
+        assert 'data-field="scheduled_for"' in body and message in body
+        assert f'id="schedule-box-{interview.pk}" open' in body  # unfolded, value kept
+        assert f'name="scheduled_for" id="when-{interview.pk}" value="{raw}"' in body
+    # Without htmx the whole board comes back with the error at the form.
+    refused = client.post(url, {"scheduled_for": "2026-13-40T09:30"})
+    assert refused.status_code == 422
+    assert "约谈时间格式不正确" in refused.content.decode()
+    interview.refresh_from_db()
+    assert interview.scheduled_for is None
+
+
+def test_a_responder_may_not_schedule_an_interview(world, now, client_as):
+    interview = _interview(world, now)
+    url = f"/centre/supervision/interviews/{interview.pk}/schedule"
+    responder = client_as("responder_d05")
+    # The department sees its interview but not the forms.
+    page = responder.get("/centre/supervision?tab=interviews").content.decode()
+    assert f'id="interview-{interview.pk}"' in page
+    assert url not in page
+    answer = responder.post(url, {"scheduled_for": "2026-03-05T09:30"}, **HTMX)
+    assert answer.status_code == 403
+    assert "只有约谈人或督办员可以安排此次约谈。" in answer.content.decode()
+    assert responder.post(url, {"scheduled_for": "2026-03-05T09:30"}).status_code == 403
+    # Another department does not even see it.
+    assert client_as("responder_d07").post(
+        url, {"scheduled_for": "2026-03-05T09:30"}, **HTMX).status_code == 404
+    interview.refresh_from_db()
+    assert interview.scheduled_for is None
 
 
 def test_list_and_delist(world, now, client_as):

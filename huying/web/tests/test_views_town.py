@@ -68,6 +68,9 @@ def test_unsatisfied_reopens_to_the_departments_chosen(world, now, client_as):
     html = client.get("/town?tab=evaluate").content.decode()
     assert case.number in html and "已修复路灯" in html
     assert 'name="reopen_lead"' in html
+    # Marked for huying.js to show only with 不满意, but not hidden by the server (no JS).
+    assert html.count('data-hy-shown-if="rating" data-hy-shown-value="unsatisfied"') == 2
+    assert " hidden" not in html.split('data-hy-shown-if="rating"')[1].split(">")[0]
     answer = client.post(f"/town/cases/{case.number}/evaluate",
                          {"stars": "1", "rating": "unsatisfied", "comment": "仍不亮",
                           "reopen_lead": "D07", "reopen_co": ["D01"]}, **HTMX)

@@ -3,7 +3,8 @@
 - `/centre/triage` (`web:triage-board`): new reports and approved calls waiting for the
   centre; each can be dispatched in one step (the matter type's lead and co-departments
   preselected) or sent back to the town with a reason, inline.
-- `/centre/supervision` (`web:supervision`): breaches, warnings, interviews (record one),
+- `/centre/supervision` (`web:supervision`): breaches, warnings, interviews (schedule one
+  inline with htmx, record one),
   slips (issue one, download any as .docx, reply, close), listed supervision and the
   look-back list. Department staff see their own departments' part.
 """
@@ -50,7 +51,7 @@ from huying.web.queues import CASE, QueueFilters
 from huying.web.roles import county_of
 from huying.web.views.boards import BoardItem, board_item, default_form, require_roles, run_inline
 from huying.web.views.case_actions import HANDLERS
-from huying.web.views.common import now, text
+from huying.web.views.common import is_htmx, now, text
 
 PAGE_SIZE = 20
 # Department staff reach the board too: their slips to answer and interviews are there.
@@ -211,8 +212,7 @@ def supervision_context(request: HttpRequest, *, tab: str | None = None,
         items = _clock_rows(items, when)
     if tab == "interviews":
         for interview in items:
-            interview.may_record = iv.may_conduct(user, interview)
-            interview.form_id = f"interview-{interview.pk}"
+            _interview_row(user, interview)
     if tab == "slips":
         for slip in items:
             slip.form_id = f"slip-{slip.pk}"
@@ -221,6 +221,14 @@ def supervision_context(request: HttpRequest, *, tab: str | None = None,
     context |= {"page": page, "items": items, "query": query.urlencode(), "status": status,
                 "kind": kind, "stage_labels": dict(Stage.choices)}
     return context | extra
+
+
+def _interview_row(user: User, interview: Interview) -> Interview:
+    """What the interview's `<tbody>` (web/centre/_interview.html) needs besides the row."""
+    interview.may_record = iv.may_conduct(user, interview)
+    interview.form_id = f"interview-{interview.pk}"
+    interview.schedule_id = f"schedule-{interview.pk}"
+    return interview
 
 
 def _departments(county: OrgUnit) -> list[tuple[str, str]]:
@@ -281,6 +289,52 @@ def interview_record(request: HttpRequest, interview_id: int) -> HttpResponse:
         return _refused(request, "interviews", error, form_for=f"interview-{interview.pk}")
     messages.success(request, _("Interview recorded."))
     return redirect(_board_url("interviews"))
+
+
+def _interview_time(raw: str) -> datetime:
+    """The `datetime-local` value, read on the county's wall clock (TIME_ZONE,
+    Asia/Shanghai): the browser sends it without a zone."""
+    if not raw:
+        raise ValidationFailed(_("Choose the date and time of the interview."),
+                               field="scheduled_for")
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValidationFailed(_("Interview times are written like 2026-03-02 09:30."),
+                               field="scheduled_for") from None
+    if value.tzinfo is None:
+        value = timezone.make_aware(value, timezone.get_default_timezone())
+    return value
+
+
+@login_required
+@require_POST
+def interview_schedule(request: HttpRequest, interview_id: int) -> HttpResponse:
+    """Fix the interview's time. With htmx the answer is the interview's `<tbody>`: a done
+    line, or the form with the error in place (403/422); otherwise the board again."""
+    user = request.user
+    interview = _visible_interview(user, interview_id)
+    form_for = f"schedule-{interview.pk}"
+    try:
+        when = _interview_time(text(request.POST, "scheduled_for"))
+        interview = iv.interview_schedule(actor=user, interview=interview, scheduled_for=when,
+                                          now=now())
+    except DomainError as error:
+        if not is_htmx(request):
+            return _refused(request, "interviews", error, form_for=form_for)
+        fresh = _visible_interview(user, interview.pk)
+        return render(request, "web/centre/_interview.html", {
+            "interview": _interview_row(user, fresh), "form_for": form_for,
+            "form_error": error.message, "form_error_field": str(error.details.get("field", "")),
+            "posted": request.POST}, status=error.status)
+    done = _("Interview scheduled for %(time)s.") % {
+        "time": timezone.localtime(when).strftime("%Y-%m-%d %H:%M")}
+    if not is_htmx(request):
+        messages.success(request, done)
+        return redirect(_board_url("interviews"))
+    return render(request, "web/centre/_interview.html", {
+        "interview": _interview_row(user, _visible_interview(user, interview.pk)),
+        "done": done})
 
 
 def _case_numbers(raw: str) -> list[str]:

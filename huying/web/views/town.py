@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from huying.cases import reads, states
 from huying.cases import selectors as case_selectors
 from huying.cases import services as cs
-from huying.cases.models import AssignmentRole, Case, RallyCall
+from huying.cases.models import AssignmentRole, Case, RallyCall, Rating
 from huying.cases.selectors import (
     cases_visible_to,
     queue_to_approve,
@@ -66,13 +66,15 @@ def evaluate_form(case: Case, when: datetime) -> actions.ActionForm:
     lead = next((a.department.code for a in current if a.role == AssignmentRole.LEAD), None)
     co = [a.department.code for a in current if a.role == AssignmentRole.CO]
     departments = actions.department_choices(case)
+    unsatisfied = ("rating", str(Rating.UNSATISFIED))
     form.fields = [f for f in form.fields if f.name != "comment"] + [
         actions.Field("comment", _("Comment"), "textarea"),
         actions.Field("reopen_lead", _("If unsatisfied: lead department for the rework"),
-                      "select", False, departments, lead),
+                      "select", False, departments, lead, shown_if=unsatisfied),
         actions.Field("reopen_co", _("If unsatisfied: co-handling departments"),
                       "checkboxes", False, departments, co,
-                      help=_("Unsatisfied reopens the case to the departments chosen here.")),
+                      help=_("Unsatisfied reopens the case to the departments chosen here."),
+                      shown_if=unsatisfied),
     ]
     return selected_first(form)
 

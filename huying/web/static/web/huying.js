@@ -206,7 +206,28 @@
     });
   }
 
+  /* ---- fields that matter for one answer only --------------------------------------
+     A field box with data-hy-shown-if="rating" data-hy-shown-value="unsatisfied" is hidden
+     until its form's "rating" has that value (e.g. the departments to reopen to). Without
+     JavaScript nothing is hidden; the server reads such fields only when they apply. */
+  function initShownIf(root) {
+    var boxes = Array.prototype.slice.call(root.querySelectorAll("[data-hy-shown-if]"));
+    if (root.matches && root.matches("[data-hy-shown-if]")) { boxes.push(root); }
+    boxes.forEach(function (box) {
+      var form = box.closest("form");
+      if (!form || box.dataset.hyShownReady) { return; }
+      box.dataset.hyShownReady = "1";
+      var update = function () {
+        var values = new FormData(form).getAll(box.dataset.hyShownIf);
+        box.hidden = values.indexOf(box.dataset.hyShownValue) < 0;
+      };
+      form.addEventListener("change", update);
+      update();
+    });
+  }
+
   function init(root) {
+    initShownIf(root);
     initFiles(root);
     initMaps(root);
     initFilters(root);
