@@ -13,7 +13,8 @@ import os
 import uuid
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import IO
 
 from django.conf import settings
@@ -201,3 +202,27 @@ def attachment_add(*, case: Case, actor: User, upload, now: datetime,
         default_storage.delete(stored)
         raise
     return attachment
+
+
+def attachments_prune_orphans(*, now: datetime, older_than: timedelta = timedelta(hours=24),
+                              dry_run: bool = False) -> list[str]:
+    """Delete stored files that no attachment row refers to.
+
+    They are left behind when an upload's file was saved but an enclosing transaction
+    rolled back afterwards. Only files older than `older_than` are touched, so an upload
+    whose transaction is still open is never taken. Returns the storage names removed (or
+    that would be, with `dry_run`)."""
+    root = Path(settings.MEDIA_ROOT) / "cases"
+    if not root.exists():
+        return []
+    cutoff = (now - older_than).timestamp()
+    referenced = set(Attachment.objects.values_list("file", flat=True))
+    removed = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        name = path.relative_to(settings.MEDIA_ROOT).as_posix()
+        if name in referenced or path.stat().st_mtime > cutoff:
+            continue
+        if not dry_run:
+            default_storage.delete(name)
+        removed.append(name)
+    return removed
