@@ -256,16 +256,26 @@ def may_decide_appeals(actor: User, county_id: int) -> bool:
                for p in places_of(actor))
 
 
+def appeal_blocked(deduction: Deduction, appeals: list[Appeal]) -> str | None:
+    """Why the deduction cannot be appealed now (withdrawn, or an appeal still pending), or
+    None when it can. `appeals` are the deduction's appeals, passed in so pages that list
+    many deductions ask the database once."""
+    if deduction.status != DeductionStatus.ACTIVE:
+        return _("This deduction has been withdrawn already.")
+    if any(a.status == AppealStatus.PENDING for a in appeals):
+        return _("An appeal against this deduction is already pending.")
+    return None
+
+
 @transaction.atomic
 def appeal_submit(*, actor: User, deduction: Deduction, reason: str, now: datetime) -> Appeal:
     """A department's responder or head appeals (申诉) one of its own active deductions."""
     reason = validation.reason(reason)
     deduction = Deduction.objects.select_for_update().get(pk=deduction.pk)
     _ensure_department_member(actor, deduction.department)
-    if deduction.status != DeductionStatus.ACTIVE:
-        raise TransitionNotAllowed(_("This deduction has been withdrawn already."))
-    if deduction.appeals.filter(status=AppealStatus.PENDING).exists():
-        raise TransitionNotAllowed(_("An appeal against this deduction is already pending."))
+    problem = appeal_blocked(deduction, list(deduction.appeals.all()))
+    if problem:
+        raise TransitionNotAllowed(problem)
     return Appeal.objects.create(deduction=deduction, department=deduction.department,
                                  reason=reason, submitted_by=actor, submitted_at=now)
 

@@ -39,7 +39,12 @@ from huying.assessment import selectors as assessment_selectors
 from huying.assessment.bulletins import bulletin_export, bulletin_title
 from huying.assessment.models import Appeal, AppealStatus, Deduction, DeductionStatus
 from huying.assessment.selectors import department_score, ranking_for_period, towns_of
-from huying.assessment.services import appeal_decide, appeal_submit, may_decide_appeals
+from huying.assessment.services import (
+    appeal_blocked,
+    appeal_decide,
+    appeal_submit,
+    may_decide_appeals,
+)
 from huying.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from huying.org.models import Department, OrgUnit
 from huying.web.nav import NAV
@@ -150,8 +155,7 @@ def department_detail(request: HttpRequest, code: str) -> HttpResponse:
     own = department.pk in seen.department_ids
     for deduction in breakdown.deductions:
         deduction.appeal_list = appeals.get(deduction.pk, [])
-        deduction.may_appeal = own and not any(a.status == AppealStatus.PENDING
-                                               for a in deduction.appeal_list)
+        deduction.may_appeal = own and appeal_blocked(deduction, deduction.appeal_list) is None
     return render(request, "web/assessment/department.html",
                   period_context(request, kind, day) | {
                       "section": "rankings", "department": department, "breakdown": breakdown,
