@@ -162,13 +162,10 @@ def queue_to_handle(user: User) -> QuerySet[Assignment]:
 
 def queue_to_evaluate(user: User) -> QuerySet[Case]:
     """待评价: replied cases this initiator (or the centre, for hotline cases) judges."""
-    visible = cases_visible_to(user).filter(status=CaseStatus.REPLIED)
-    places = places_of(user)
-    if any(p.role == Role.SUPERVISOR for p in places):
-        return visible.order_by("evaluation_due_at")
-    if any(p.role == Role.INITIATOR for p in places):
-        return visible.order_by("evaluation_due_at")
-    return Case.objects.none()
+    if not any(p.role in (Role.SUPERVISOR, Role.INITIATOR) for p in places_of(user)):
+        return Case.objects.none()
+    return cases_visible_to(user).filter(status=CaseStatus.REPLIED).order_by(
+        "evaluation_due_at")
 
 
 def queue_local(user: User) -> QuerySet[Case]:

@@ -9,7 +9,15 @@ from datetime import date, datetime
 
 from huying.catalog.reference import catalogue_load_reference
 from huying.org import services as org
-from huying.org.models import Department, DepartmentKind, Level, OrgUnit, Role, User
+from huying.org.models import (
+    Department,
+    DepartmentKind,
+    Level,
+    OrgUnit,
+    Role,
+    User,
+    VolunteerTeam,
+)
 
 PASSWORD = "test-pass-2026"
 
@@ -27,6 +35,7 @@ class World:
     grids: list[OrgUnit] = field(default_factory=list)
     departments: dict[str, Department] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
+    team: VolunteerTeam | None = None
 
     def dept(self, code: str) -> Department:
         return self.departments[code]
@@ -91,7 +100,7 @@ def build_world(now: datetime, *, effective_from: date = date(2024, 1, 1)) -> Wo
                                now=now)
         org.volunteer_join(actor=None, team=team, user=user, now=now)
         world.users[key] = user
-    world.team = team  # type: ignore[attr-defined]
+    world.team = team
     admin = org.user_create(actor=None, username="admin", full_name="管理员",
                             password=PASSWORD, now=now)
     admin.is_superuser = admin.is_staff = True

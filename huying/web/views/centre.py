@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from huying.cases.models import Case, CaseStatus
+from huying.cases.models import Case
 from huying.cases.selectors import queue_to_triage
 from huying.catalog.models import Colour
 from huying.common.errors import DomainError, PermissionDenied, ValidationFailed
@@ -72,8 +72,9 @@ def triage_item(user: User, case: Case, when: datetime) -> BoardItem:
     item = board_item(user, case, TRIAGE_ACTIONS, when)
     if case.called_by_id and case.status_reason:
         item.details.append((_("Why the county is needed"), case.status_reason))
-    if case.matter_type_id is None or case.status == CaseStatus.REPORTED:
-        # Dispatch needs a matter type: the case page registers and triages first.
+    if case.matter_type_id is None:
+        # Dispatch needs a matter type (the states already keep it from reported cases):
+        # the case page registers and triages first.
         item.forms = [f for f in item.forms if f.action != "dispatch"]
         item.note = _("Register it and choose its matter type on the case page first.")
     return item
