@@ -1,6 +1,6 @@
 """Read-only lookups the API needs on top of `selectors.py`: objects by code or id, scoped
-so that what a user may not see answers 404 exactly like what does not exist, and the actions
-a user may take now, derived from `states.py` (never restated here)."""
+so that what a user may not see answers 404 exactly like what does not exist. (What a user
+may do now is asked of the action registry, `huying.cases.actions.run`.)"""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from huying.cases import states
 from huying.cases.models import (
     Assignment,
     Attachment,
@@ -162,50 +161,3 @@ def case_clocks(case: Case, *, now: datetime) -> list[ClockView]:
                                clock.cycle, clock.metric, clock.due_at, clock.state,
                                clock.stage, remaining))
     return views
-
-
-# ---------------------------------------------------------------------------------------
-# what the user may do now: the transition tables decide, this only asks them
-
-# Transitions the platform performs by itself, or that another action triggers.
-INTERNAL_CASE_ACTIONS = frozenset({"report", "all_replied", "return_to_triage", "autoclose"})
-INTERNAL_ASSIGNMENT_ACTIONS = frozenset({"cancel"})
-# API actions that stand for several transitions (whichever the input leads to).
-CASE_ACTION_GROUPS = {"evaluate": ("close", "reopen")}
-ASSIGNMENT_ACTION_GROUPS = {"decide_return": ("approve_return", "deny_return")}
-
-
-def _grouped(machine: states.Machine, internal: frozenset[str],
-             groups: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
-    grouped = {t for members in groups.values() for t in members}
-    actions = {a: (a,) for a in machine.transitions if a not in internal | grouped}
-    return actions | groups
-
-
-def _may(machine: states.Machine, status: str, transitions: tuple[str, ...], user: User,
-         **context) -> bool:
-    return any(machine.allows_state(status, action, case=context["case"],
-                                    assignment=context.get("assignment"))
-               and states.actor_may(user, machine[action], **context)
-               for action in transitions)
-
-
-def case_allowed_actions(user: User, case: Case) -> list[str]:
-    return [name for name, transitions in
-            _grouped(states.CASE, INTERNAL_CASE_ACTIONS, CASE_ACTION_GROUPS).items()
-            if _may(states.CASE, case.status, transitions, user, case=case)]
-
-
-def assignment_allowed_actions(user: User, assignment: Assignment, case: Case) -> list[str]:
-    if assignment.cycle != case.cycle:
-        return []
-    actions = [name for name, transitions in
-               _grouped(states.ASSIGNMENT, INTERNAL_ASSIGNMENT_ACTIONS,
-                        ASSIGNMENT_ACTION_GROUPS).items()
-               if _may(states.ASSIGNMENT, assignment.status, transitions, user, case=case,
-                       assignment=assignment)]
-    # A department attaches files through its assignment (the case's "attach" transition,
-    # asked with the assignment as context).
-    if _may(states.CASE, case.status, ("attach",), user, case=case, assignment=assignment):
-        actions.append("attach")
-    return actions

@@ -19,6 +19,7 @@ from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from huying.cases import reads, selectors, states
+from huying.cases.actions.run import allowed_on_assignment, allowed_on_case
 from huying.cases.models import (
     Assignment,
     Attachment,
@@ -114,6 +115,9 @@ class ReportIn(Schema):
     external_ref: text_field(64, required=False) = ""  # type: ignore[valid-type]
     urgent: bool = False
     sensitive: bool = False
+    # Classified at once by the reporter (a grid worker picks from the admission list):
+    # the report is registered in the same transaction.
+    matter: Code | None = None
 
 
 class RegisterIn(VersionedIn):
@@ -187,6 +191,13 @@ class ExtensionRequestIn(Schema):
 class ExtensionDecisionIn(Schema):
     approve: bool
     note: OptionalNote = ""
+
+
+class AttachIn(VersionedIn):
+    """The file itself is the upload field `file`; `assignment` when a department attaches
+    through its assignment."""
+
+    assignment: int_field(1, 2_000_000_000) | None = None  # type: ignore[valid-type]
 
 
 class ClaimIn(Schema):
@@ -445,7 +456,7 @@ def assignment_out(user: User, assignment: Assignment, case: Case | None = None
         version=assignment.version,
         extension_requests=[extension_request_out(r)
                             for r in assignment.extension_requests.all()],
-        allowed_actions=reads.assignment_allowed_actions(user, assignment, case))
+        allowed_actions=allowed_on_assignment(user, assignment, case))
 
 
 def evaluation_out(evaluation: Evaluation) -> EvaluationOut:
@@ -508,7 +519,7 @@ def case_detail_out(user: User, case: Case, *, now: datetime) -> CaseDetailOut:
         rally_calls=[rally_out(r) for r in case.rally_calls.select_related(
             "case", "town", "team").order_by("created_at")],
         timeline=[event_out(e) for e in reads.case_events(case)],
-        allowed_actions=reads.case_allowed_actions(user, case))
+        allowed_actions=allowed_on_case(user, case))
 
 
 QUEUE_SIZE = 5

@@ -26,6 +26,7 @@ from huying.common.errors import NotFound
 from huying.org.models import (
     DEPARTMENT_ROLES,
     GRID_ROLES,
+    Department,
     DepartmentKind,
     Level,
     OrgUnit,
@@ -339,3 +340,10 @@ def case_public(number: str) -> PublicCase | None:
                       town=case.town.name if case.town else "",
                       reported_at=case.reported_at,
                       milestones=[Milestone(e.action, e.at) for e in events])
+
+
+def departments_taking_work(case: Case) -> QuerySet[Department]:
+    """The departments a case may be assigned to: active ones of its county or its town,
+    never a command centre (it dispatches, it does not handle)."""
+    return (Department.objects.filter(active=True, unit_id__in=[case.county_id, case.town_id])
+            .exclude(kind=DepartmentKind.CENTRE).order_by("code"))

@@ -253,6 +253,10 @@ def case_register(*, case: Case, actor: User | None, now: datetime, matter_code:
     matter = matter_type_for(case, matter_code, now) or case.matter_type
     if matter is None:
         raise ValidationFailed(_("Choose the matter type first."), field="matter_type")
+    if level_of_reporter(actor, case) == CaseLevel.GRID:
+        # A grid worker registers only what the grid admission list admits (网格准入).
+        rules.ensure_grid_admission(county=case.county, matter_code=matter.code,
+                                    on=timezone.localdate(now))
     urgent = case.urgent or matter.urgent
     return case_move(case=case, transition=transition, actor=actor, now=now,
                      payload={"matter_type": matter.code, "unit": case.unit.code},

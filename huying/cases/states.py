@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from huying.cases.models import (
     Assignment,
@@ -53,6 +55,11 @@ class Transition:
     system: bool = False  # the platform itself (sweeps, intake adapters) may perform it
     # A condition beyond the status, for actions that share a state (suspend/resume).
     guard: Guard | None = None
+    label: str | Promise = ""  # the verb in refusals and on the case's record
+
+    def __post_init__(self) -> None:
+        if not self.label:
+            raise ValueError(f"transition {self.action} has no label")
 
     def target_for(self, status: str) -> str:
         return self.target or status
@@ -63,8 +70,8 @@ def grant(roles: Iterable[str], scope: Scope) -> Grant:
 
 
 def t(action: str, sources: Iterable[str], target: str | None, *grants: Grant,
-      system: bool = False, guard: Guard | None = None) -> Transition:
-    return Transition(action, frozenset(sources), target, grants, system, guard)
+      label: str | Promise, system: bool = False, guard: Guard | None = None) -> Transition:
+    return Transition(action, frozenset(sources), target, grants, system, guard, label)
 
 
 def not_suspended(case: Case, _assignment: Assignment | None) -> bool:
@@ -108,7 +115,8 @@ class Machine:
         return self.transitions[action]
 
     def label(self) -> str:
-        return {"case": _("case"), "assignment": _("assignment")}.get(self.name, _("rally call"))
+        return {"case": gettext("case"), "assignment": gettext("assignment")}.get(
+            self.name, gettext("rally call"))
 
     def allows_state(self, status: str, action: str, *, case: Case | None = None,
                      assignment: Assignment | None = None) -> bool:
@@ -123,13 +131,13 @@ class Machine:
         transition = self.transitions[action]
         if not self.allows_state(status, action, case=case, assignment=assignment):
             raise TransitionNotAllowed(
-                _("Cannot %(action)s: the %(thing)s is now “%(status)s”.")
+                gettext("Cannot %(action)s: the %(thing)s is now “%(status)s”.")
                 % {"action": action_label(action), "thing": self.label(),
                    "status": status_label(status)},
                 action=action, status=status)
         if not actor_may(actor, transition, case=case, assignment=assignment, team_id=team_id):
             raise PermissionDenied(
-                _("You are not allowed to %(action)s this case.")
+                gettext("You are not allowed to %(action)s this case.")
                 % {"action": action_label(action)}, action=action)
         return transition
 
@@ -148,78 +156,107 @@ def actor_may(actor: User | None, transition: Transition, *, case: Case,
 
 
 CASE = Machine("case", [
-    t("report", {""}, S.REPORTED, GRID, TOWN_INITIATOR, CENTRE, system=True),
-    t("register", {S.REPORTED}, S.REGISTERED, GRID, TOWN_INITIATOR, CENTRE, system=True),
-    t("reject", {S.REPORTED, S.REGISTERED}, S.REJECTED, TOWN_INITIATOR, CENTRE),
-    t("merge", {S.REPORTED, S.REGISTERED, S.LOCAL, S.TRIAGE}, S.MERGED, TOWN_INITIATOR, CENTRE),
-    t("handle_locally", {S.REGISTERED}, S.LOCAL, GRID, TOWN_INITIATOR, CENTRE),
-    t("resolve_locally", {S.LOCAL}, S.RESOLVED, GRID, TOWN_INITIATOR),
-    t("escalate", {S.LOCAL}, None, GRID, TOWN_INITIATOR),
-    t("call", {S.REGISTERED, S.LOCAL}, S.AWAITING_APPROVAL, TOWN_CALLER),
-    t("call_approve", {S.AWAITING_APPROVAL}, S.TRIAGE, TOWN_REVIEWER),
-    t("call_deny", {S.AWAITING_APPROVAL}, S.LOCAL, TOWN_REVIEWER),
-    t("triage", {S.REGISTERED, S.TRIAGE}, S.TRIAGE, CENTRE),
-    t("send_back", {S.TRIAGE}, S.LOCAL, CENTRE),
-    t("dispatch", {S.REGISTERED, S.TRIAGE}, S.DISPATCHED, CENTRE),
-    t("all_replied", {S.DISPATCHED}, S.REPLIED, system=True),
-    t("return_to_triage", {S.DISPATCHED}, S.TRIAGE, CENTRE, system=True),
-    t("suspend", {S.DISPATCHED}, None, CENTRE, guard=not_suspended),
-    t("resume", {S.DISPATCHED}, None, CENTRE, guard=suspended),
-    t("close", {S.REPLIED}, S.CLOSED, TOWN_INITIATOR, CENTRE),
-    t("reopen", {S.REPLIED}, S.DISPATCHED, TOWN_INITIATOR, CENTRE),
-    t("autoclose", {S.REPLIED}, S.CLOSED, system=True),
-    t("rally", OPEN_CASE - {S.REPORTED}, None, TOWN_INITIATOR, CENTRE),
-    t("attach", OPEN_CASE, None, GRID, TOWN_INITIATOR, CENTRE, DEPARTMENT),
+    t("report", {""}, S.REPORTED, GRID, TOWN_INITIATOR, CENTRE, system=True,
+      label=_("report")),
+    t("register", {S.REPORTED}, S.REGISTERED, GRID, TOWN_INITIATOR, CENTRE, system=True,
+      label=_("register")),
+    t("reject", {S.REPORTED, S.REGISTERED}, S.REJECTED, TOWN_INITIATOR, CENTRE,
+      label=_("reject")),
+    t("merge", {S.REPORTED, S.REGISTERED, S.LOCAL, S.TRIAGE}, S.MERGED, TOWN_INITIATOR, CENTRE,
+      label=_("merge")),
+    t("handle_locally", {S.REGISTERED}, S.LOCAL, GRID, TOWN_INITIATOR, CENTRE,
+      label=_("handle locally")),
+    t("resolve_locally", {S.LOCAL}, S.RESOLVED, GRID, TOWN_INITIATOR,
+      label=_("resolve locally")),
+    t("escalate", {S.LOCAL}, None, GRID, TOWN_INITIATOR,
+      label=_("escalate")),
+    t("call", {S.REGISTERED, S.LOCAL}, S.AWAITING_APPROVAL, TOWN_CALLER,
+      label=_("call up")),
+    t("call_approve", {S.AWAITING_APPROVAL}, S.TRIAGE, TOWN_REVIEWER,
+      label=_("approve the call")),
+    t("call_deny", {S.AWAITING_APPROVAL}, S.LOCAL, TOWN_REVIEWER,
+      label=_("deny the call")),
+    t("triage", {S.REGISTERED, S.TRIAGE}, S.TRIAGE, CENTRE,
+      label=_("triage")),
+    t("send_back", {S.TRIAGE}, S.LOCAL, CENTRE,
+      label=_("send back")),
+    t("dispatch", {S.REGISTERED, S.TRIAGE}, S.DISPATCHED, CENTRE,
+      label=_("dispatch")),
+    t("all_replied", {S.DISPATCHED}, S.REPLIED, system=True,
+      label=_("complete the replies")),
+    t("return_to_triage", {S.DISPATCHED}, S.TRIAGE, CENTRE, system=True,
+      label=_("return to triage")),
+    t("suspend", {S.DISPATCHED}, None, CENTRE, guard=not_suspended,
+      label=_("suspend")),
+    t("resume", {S.DISPATCHED}, None, CENTRE, guard=suspended,
+      label=_("resume")),
+    t("close", {S.REPLIED}, S.CLOSED, TOWN_INITIATOR, CENTRE,
+      label=_("close")),
+    t("reopen", {S.REPLIED}, S.DISPATCHED, TOWN_INITIATOR, CENTRE,
+      label=_("reopen")),
+    t("autoclose", {S.REPLIED}, S.CLOSED, system=True,
+      label=_("close automatically")),
+    t("rally", OPEN_CASE - {S.REPORTED}, None, TOWN_INITIATOR, CENTRE,
+      label=_("sound a rally call")),
+    t("attach", OPEN_CASE, None, GRID, TOWN_INITIATOR, CENTRE, DEPARTMENT,
+      label=_("attach files to")),
 ])
 
 ASSIGNMENT = Machine("assignment", [
-    t("sign", {A.PENDING}, A.SIGNED, DEPARTMENT),
-    t("progress", {A.SIGNED}, None, DEPARTMENT),
-    t("reply", {A.SIGNED}, A.REPLIED, DEPARTMENT, guard=not_suspended),
-    t("request_return", {A.PENDING, A.SIGNED}, A.RETURN_REQUESTED, DEPARTMENT),
-    t("approve_return", {A.RETURN_REQUESTED}, A.RETURNED, CENTRE),
+    t("sign", {A.PENDING}, A.SIGNED, DEPARTMENT,
+      label=_("sign for")),
+    t("progress", {A.SIGNED}, None, DEPARTMENT,
+      label=_("report progress on")),
+    t("reply", {A.SIGNED}, A.REPLIED, DEPARTMENT, guard=not_suspended,
+      label=_("reply to")),
+    t("request_return", {A.PENDING, A.SIGNED}, A.RETURN_REQUESTED, DEPARTMENT,
+      label=_("request a return of")),
+    t("approve_return", {A.RETURN_REQUESTED}, A.RETURNED, CENTRE,
+      label=_("approve the return of")),
     # A denied return goes back to where it was: awaiting signature, or signed.
-    t("deny_return", {A.RETURN_REQUESTED}, None, CENTRE),
-    t("request_extension", {A.SIGNED}, None, DEPARTMENT, guard=no_extension_pending),
+    t("deny_return", {A.RETURN_REQUESTED}, None, CENTRE,
+      label=_("deny the return of")),
+    t("request_extension", {A.SIGNED}, None, DEPARTMENT, guard=no_extension_pending,
+      label=_("request an extension of")),
     t("decide_extension", {A.SIGNED, A.RETURN_REQUESTED}, None, CENTRE,
-      guard=extension_pending),
-    t("cancel", {A.PENDING, A.SIGNED, A.RETURN_REQUESTED}, A.CANCELLED, CENTRE, system=True),
+      guard=extension_pending,
+      label=_("decide the extension of")),
+    t("cancel", {A.PENDING, A.SIGNED, A.RETURN_REQUESTED}, A.CANCELLED, CENTRE, system=True,
+      label=_("cancel")),
 ])
 
 RALLY = Machine("rally call", [
-    t("claim", {RallyStatus.OPEN}, RallyStatus.CLAIMED, grant(set(), Scope.TEAM)),
-    t("complete", {RallyStatus.CLAIMED}, RallyStatus.COMPLETED, grant(set(), Scope.TEAM)),
+    t("claim", {RallyStatus.OPEN}, RallyStatus.CLAIMED, grant(set(), Scope.TEAM),
+      label=_("claim")),
+    t("complete", {RallyStatus.CLAIMED}, RallyStatus.COMPLETED, grant(set(), Scope.TEAM),
+      label=_("complete")),
     t("cancel", {RallyStatus.OPEN, RallyStatus.CLAIMED}, RallyStatus.CANCELLED,
-      TOWN_INITIATOR, CENTRE),
+      TOWN_INITIATOR, CENTRE,
+      label=_("cancel")),
 ])
 
 # Assignment states in which the department still owes work in the current cycle.
 ASSIGNMENT_OPEN = frozenset({A.PENDING, A.SIGNED, A.RETURN_REQUESTED})
 
 
+# What the record calls the events that are not transitions of the tables above.
+EVENT_LABELS = {
+    "evaluate": _("evaluate"), "redispatch": _("redispatch"), "refused": _("refuse"),
+    "rally_claim": _("claim"), "rally_complete": _("complete"),
+}
+
+
 def action_label(action: str) -> str:
-    labels = {
-        "report": _("report"), "register": _("register"), "reject": _("reject"),
-        "merge": _("merge"), "handle_locally": _("handle locally"),
-        "resolve_locally": _("resolve locally"), "escalate": _("escalate"),
-        "call": _("call up"), "call_approve": _("approve the call"),
-        "call_deny": _("deny the call"), "triage": _("triage"), "send_back": _("send back"),
-        "dispatch": _("dispatch"), "all_replied": _("complete the replies"),
-        "return_to_triage": _("return to triage"), "suspend": _("suspend"),
-        "resume": _("resume"), "close": _("close"), "reopen": _("reopen"),
-        "autoclose": _("close automatically"), "rally": _("sound a rally call"),
-        "attach": _("attach files to"), "claim": _("claim"), "complete": _("complete"),
-        "sign": _("sign for"), "reply": _("reply to"), "progress": _("report progress on"),
-        "request_return": _("request a return of"), "approve_return": _("approve the return of"),
-        "deny_return": _("deny the return of"), "request_extension": _("request an extension of"),
-        "decide_extension": _("decide the extension of"), "cancel": _("cancel"),
-        "evaluate": _("evaluate"),
-    }
-    return labels.get(action, action)
+    """The verb for an action or event, from the transition that declares it."""
+    for machine in (CASE, ASSIGNMENT, RALLY):
+        transition = machine.transitions.get(action)
+        if transition is not None:
+            return str(transition.label)
+    return str(EVENT_LABELS.get(action, action))
 
 
 def status_label(status: str) -> str:
     for choices in (CaseStatus, AssignmentStatus, RallyStatus):
         if status in choices.values:
             return str(choices(status).label)
-    return _("new") if status == "" else status
+    return gettext("new") if status == "" else status

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 
 class DomainError(Exception):
     """Base of every refusal a user may see."""
@@ -59,3 +61,34 @@ class NotOnList(DomainError):
     """A list (清单) forbids the action (422)."""
 
     code = "not_on_list"
+
+
+# Pydantic's own words for its built-in checks are English; these are the ones our inputs
+# can meet. Our own field types raise their messages already translated.
+def input_error_message(error: dict[str, Any]) -> str:
+    """A readable message for one pydantic error (as in `ValidationError.errors()`)."""
+    kind = error.get("type", "")
+    if kind == "missing":
+        return _("This field is required.")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("A whole number is needed here.")
+    if kind in ("float_parsing", "float_type"):
+        return _("A number is needed here.")
+    if kind in ("bool_parsing", "bool_type"):
+        return _("Yes or no is needed here.")
+    if kind in ("string_type", "list_type", "dict_type", "model_type", "model_attributes_type"):
+        return _("This value has the wrong type.")
+    if kind in ("too_long", "too_short"):
+        return _("Too many or too few values.")
+    if kind == "extra_forbidden":
+        return _("Unknown field.")
+    return str(error.get("msg", "")) or _("This value is not valid.")
+
+
+def input_errors(errors: list[dict[str, Any]], *, skip: tuple[str, ...] = ()) -> list[dict]:
+    """`[{field, message}]` for pydantic errors; location parts in `skip` are left out."""
+    rows = []
+    for error in errors:
+        loc = ".".join(str(p) for p in error.get("loc", ()) if p not in skip)
+        rows.append({"field": loc, "message": input_error_message(error)})
+    return rows

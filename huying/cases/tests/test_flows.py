@@ -91,7 +91,8 @@ def test_grid_worker_cannot_be_tasked_with_a_matter_outside_grid_admission(world
     admitted = matter_codes_on_list(county=world.county, kind="grid_admission", on=now.date())
     outside = next(m.code for m in matter_types_in_force(county=world.county, on=now.date())
                    if m.code not in admitted)
-    case = report(world, by="grid_a", matter=outside, channel=Channel.GRID)
+    # Registered by the town, the grid worker still may not take it on.
+    case = report(world, by="initiator_a", matter=outside, channel=Channel.GRID)
     with pytest.raises(NotOnList):
         cs.case_handle_locally(case=case, actor=world.user("grid_a"), now=now)
     case.refresh_from_db()
@@ -99,6 +100,19 @@ def test_grid_worker_cannot_be_tasked_with_a_matter_outside_grid_admission(world
     # the town may still take it on
     case = cs.case_handle_locally(case=case, actor=world.user("initiator_a"), now=now)
     assert case.status == CaseStatus.LOCAL
+
+
+def test_grid_worker_registers_only_what_grid_admission_admits(world, now):
+    """The rule is the service's, so the API and the report page refuse alike."""
+    from huying.catalog.selectors import matter_codes_on_list, matter_types_in_force
+
+    admitted = matter_codes_on_list(county=world.county, kind="grid_admission", on=now.date())
+    outside = next(m.code for m in matter_types_in_force(county=world.county, on=now.date())
+                   if m.code not in admitted)
+    with pytest.raises(NotOnList):
+        report(world, by="grid_a", matter=outside, channel=Channel.GRID)
+    case = report(world, by="grid_a", matter=sorted(admitted)[0], channel=Channel.GRID)
+    assert case.status == CaseStatus.REGISTERED
 
 
 def test_return_approved_and_redispatched_elsewhere(world, now):

@@ -1,0 +1,59 @@
+"""Actions of several steps that must succeed or fail together: a field report with its
+classification and photos, a reply with its evidence. Each is one transaction, so a refused
+step (a file that is not what it claims, a matter not on the list) leaves nothing behind, and
+an API client gets the same atomicity as the page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from huying.cases import services
+from huying.cases.attachments import attachment_add
+from huying.cases.models import Assignment, Case, CaseStatus
+from huying.cases.scope import places_of
+from huying.org.models import GRID_ROLES, OrgUnit, User
+
+
+def sole_grid_of(actor: User | None) -> OrgUnit | None:
+    """A grid worker's one grid: where a report without a location most surely lies."""
+    if actor is None:
+        return None
+    grids = {p.unit.pk: p.unit for p in places_of(actor)
+             if p.unit is not None and p.department_id is None and p.role in GRID_ROLES}
+    return next(iter(grids.values())) if len(grids) == 1 else None
+
+
+@transaction.atomic
+def case_report_filed(*, actor: User | None, county: OrgUnit, now: datetime,
+                      matter_code: str | None = None, uploads: Sequence[Any] = (),
+                      **report: Any) -> tuple[Case, bool]:
+    """Report a case and, when the reporter classifies it, register it and attach its
+    photos. Returns the case and whether it is new: the same (channel, external reference)
+    sent again answers the case it made the first time, untouched."""
+    if report.get("unit") is None and report.get("longitude") is None:
+        report["unit"] = sole_grid_of(actor)
+    case = services.case_report(actor=actor, county=county, now=now, **report)
+    if case.reported_at != now or case.status != CaseStatus.REPORTED:
+        return case, False
+    if matter_code:
+        case = services.case_register(case=case, actor=actor, matter_code=matter_code, now=now)
+    for upload in uploads:
+        attachment_add(case=case, actor=actor, upload=upload, now=now)
+    return case, True
+
+
+@transaction.atomic
+def assignment_reply_with_evidence(*, assignment: Assignment, actor: User, result: str,
+                                   now: datetime, uploads: Sequence[Any] = (),
+                                   expected_version: int | None = None) -> Assignment:
+    """Reply, then attach the evidence: a refused reply or a refused file leaves neither."""
+    assignment = services.assignment_reply(assignment=assignment, actor=actor, result=result,
+                                           now=now, expected_version=expected_version)
+    for upload in uploads:
+        attachment_add(case=assignment.case, actor=actor, upload=upload, now=now,
+                       assignment=assignment)
+    return assignment
