@@ -1,27 +1,27 @@
-"""The action forms of the case page: which actions the user may take now (asked of the
-transition tables through `huying.cases.reads`, never restated here) and, for each, the
-fields its form needs. One template (`web/_case_actions.html`) renders any of them."""
+"""The action forms of the pages, derived from the action registry
+(`huying.cases.actions`): which actions the user may take now, and for each the fields of its
+one input schema with the widgets its declaration names. One template
+(`web/_action_form.html`) renders any of them; `run` submits one through the same parser and
+service as the API."""
 
 from __future__ import annotations
 
+import types
+import typing
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.http import HttpRequest
 
-from huying.cases import reads
-from huying.cases.models import (
-    Assignment,
-    AssignmentRole,
-    Case,
-    Rating,
-    RequestStatus,
-)
-from huying.catalog.models import Colour
-from huying.catalog.selectors import matter_types_in_force
-from huying.org.models import Department, DepartmentKind, User
+from huying.cases.actions.base import REGISTRY, Action, FormContext, Target, Widget
+from huying.cases.actions.parse import form_data
+from huying.cases.actions.run import allowed_on_assignment, allowed_on_case, perform
+from huying.cases.models import Assignment, Case
+from huying.org.models import User
+
+# Sent by the form template itself, not shown as fields.
+HIDDEN_FIELDS = frozenset({"expected_version", "assignment"})
 
 
 @dataclass(frozen=True)
@@ -39,53 +39,10 @@ class Field:
     shown_if: tuple[str, str] | None = None
 
 
-@dataclass(frozen=True)
-class ActionMeta:
-    label: object
-    style: str = "outline-secondary"
-    primary: bool = False  # shown open; the others fold away
-    confirm: object = ""
-    icon: str = ""
-
-
-META: dict[str, ActionMeta] = {
-    "register": ActionMeta(_("Register"), "primary", True, icon="bi-journal-check"),
-    "reject": ActionMeta(_("Reject"), "outline-danger", icon="bi-x-circle"),
-    "merge": ActionMeta(_("Merge into another case"), icon="bi-union"),
-    "handle_locally": ActionMeta(_("Handle here"), "primary", True, icon="bi-hand-thumbs-up"),
-    "resolve_locally": ActionMeta(_("Resolved here"), "success", True, icon="bi-check2-circle"),
-    "escalate": ActionMeta(_("Escalate one level"), icon="bi-arrow-up-circle"),
-    "call": ActionMeta(_("Call the county"), "warning", True, icon="bi-megaphone"),
-    "call_approve": ActionMeta(_("Approve the call"), "success", True, icon="bi-check2"),
-    "call_deny": ActionMeta(_("Deny the call"), "outline-danger", True, icon="bi-x"),
-    "triage": ActionMeta(_("Triage"), "primary", True, icon="bi-clipboard-check"),
-    "send_back": ActionMeta(_("Send back to the town"), "outline-danger", icon="bi-reply"),
-    "dispatch": ActionMeta(_("Dispatch"), "primary", True, icon="bi-send"),
-    "suspend": ActionMeta(_("Suspend"), icon="bi-pause-circle"),
-    "resume": ActionMeta(_("Resume"), "primary", True, icon="bi-play-circle"),
-    "evaluate": ActionMeta(_("Evaluate"), "primary", True, icon="bi-star"),
-    "rally": ActionMeta(_("Sound a rally call"), icon="bi-people"),
-    "attach": ActionMeta(_("Attach a file"), icon="bi-paperclip"),
-    "sign": ActionMeta(_("Sign"), "primary", True, icon="bi-pen"),
-    "progress": ActionMeta(_("Report progress"), "outline-primary", icon="bi-chat-dots"),
-    "reply": ActionMeta(_("Reply with the result"), "success", True, icon="bi-check2-all"),
-    "request_return": ActionMeta(_("Request a return"), "outline-danger",
-                                 icon="bi-arrow-return-left"),
-    "decide_return": ActionMeta(_("Decide the return"), "primary", True,
-                                icon="bi-signpost-split"),
-    "request_extension": ActionMeta(_("Request an extension"), icon="bi-calendar-plus"),
-    "decide_extension": ActionMeta(_("Decide the extension"), "primary", True,
-                                   icon="bi-calendar-check"),
-}
-
-ASSIGNMENT_ACTIONS = frozenset({"sign", "progress", "reply", "request_return", "decide_return",
-                                "request_extension", "decide_extension"})
-
-
 @dataclass
 class ActionForm:
     action: str
-    meta: ActionMeta
+    meta: Action  # label, icon, style, primary: the declaration itself
     fields: list[Field]
     version: int | None  # sent back as expected_version
     assignment: Assignment | None = None
@@ -126,117 +83,70 @@ class ActionForm:
 
 
 # ---------------------------------------------------------------------------------------
-# choices
+# fields from the schema
 
 
-def matter_choices(case: Case, now: datetime) -> tuple[tuple[str, str], ...]:
-    matters = matter_types_in_force(county=case.county, on=timezone.localdate(now))
-    return tuple((m.code, f"{m.name}（{m.code}）") for m in matters)
+def _bare(annotation: Any) -> Any:
+    """`X | None` → X."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return args[0] if len(args) == 1 else annotation
+    return annotation
 
 
-def department_choices(case: Case) -> tuple[tuple[str, str], ...]:
-    departments = (Department.objects.filter(active=True, unit_id__in=[case.county_id,
-                                                                         case.town_id])
-                   .exclude(kind=DepartmentKind.CENTRE).order_by("code"))
-    return tuple((d.code, d.name) for d in departments)
+def kind_of(annotation: Any) -> str:
+    bare = _bare(annotation)
+    if bare is bool:
+        return "checkbox"
+    if bare is int:
+        return "number"
+    if typing.get_origin(bare) is list:
+        return "checkboxes"
+    return "text"
 
 
-def reason_field(label: object = _("Reason")) -> Field:
-    return Field("reason", label, "textarea", required=True)
+def _value(value: Any, ctx: FormContext) -> Any:
+    return value(ctx) if callable(value) else value
 
 
-APPROVE_CHOICES = (("approve", _("Approve")), ("deny", _("Deny")))
+def field_of(name: str, widget: Widget, *, kind: str, required: bool, ctx: FormContext
+             ) -> Field:
+    return Field(name=name, label=widget.label, kind=widget.kind or kind, required=required,
+                 choices=tuple(_value(widget.choices, ctx)), initial=_value(widget.initial, ctx),
+                 help=_value(widget.help, ctx), placeholder=widget.placeholder,
+                 shown_if=widget.shown_if)
 
 
-def fields_for(action: str, case: Case, assignment: Assignment | None, now: datetime
-               ) -> list[Field]:
-    matter = case.matter_type
-    if action == "register":
-        return [Field("matter", _("Matter type"), "select", True, matter_choices(case, now),
-                      matter.code if matter else None)]
-    if action in ("reject", "escalate", "call_deny", "send_back", "suspend"):
-        return [reason_field()]
-    if action == "call":
-        return [reason_field(_("Why the county is needed"))]
-    if action == "merge":
-        return [Field("into", _("Case number it duplicates"), required=True,
-                      placeholder="HY-20260302-000001")]
-    if action == "resolve_locally":
-        return [Field("result", _("How it was resolved"), "textarea", True)]
-    if action == "call_approve":
-        return [Field("comment", _("Comment"), "textarea")]
-    if action == "triage":
-        colours = (("", _("As the matter type says")), *Colour.choices)
-        return [Field("matter", _("Matter type"), "select", True, matter_choices(case, now),
-                      matter.code if matter else None),
-                Field("colour", _("Colour"), "select", False, tuple(colours), case.colour),
-                Field("urgent", _("Urgent"), "checkbox", initial=case.urgent),
-                Field("sensitive", _("Stability-sensitive"), "checkbox",
-                      initial=case.sensitive)]
-    if action == "dispatch":
-        departments = department_choices(case)
-        lead = matter.lead_department.code if matter else None
-        co = [d.code for d in matter.co_departments.all()] if matter else []
-        return [Field("lead", _("Lead department"), "select", True, departments, lead),
-                Field("co", _("Co-handling departments"), "checkboxes", False, departments,
-                      co),
-                Field("joint", _("Joint enforcement (the lead replies once for all)"),
-                      "checkbox"),
-                Field("instructions", _("Instructions"), "textarea")]
-    if action == "evaluate":
-        stars = tuple((str(n), "★" * n) for n in range(5, 0, -1))
-        return [Field("stars", _("Stars"), "select", True, stars, "5"),
-                Field("rating", _("Rating"), "radio", True, tuple(Rating.choices),
-                      Rating.VERY_SATISFIED),
-                Field("comment", _("Comment"), "textarea",
-                      help=_("Unsatisfied reopens the case to the same departments."))]
-    if action == "rally":
-        return [Field("need", _("What volunteers are needed for"), "textarea", True),
-                Field("points", _("Credit points per volunteer"), "number", True, initial=5)]
-    if action == "attach":
-        return [Field("file", _("File or photo"), "file", True)]
-    if action == "progress":
-        return [Field("note", _("Progress note"), "textarea", True)]
-    if action == "reply":
-        return [Field("result", _("Result"), "textarea", True),
-                Field("file", _("Photo or document as evidence"), "file")]
-    if action == "request_return":
-        return [reason_field(),
-                Field("to_town", _("It is the town's duty (town duty list)"), "checkbox")]
-    if action == "decide_return":
-        fields = [Field("decision", _("Decision"), "radio", True, APPROVE_CHOICES, "approve"),
-                  Field("note", _("Note (required when denying)"), "textarea")]
-        if assignment is not None and assignment.role == AssignmentRole.LEAD:
-            fields.append(Field("redispatch_to", _("Give the lead to"), "select", False,
-                                (("", _("Back to triage")), *department_choices(case))))
-        return fields
-    if action == "request_extension":
-        return [Field("extra_days", _("Extra working days"), "number", True, initial=2),
-                reason_field()]
-    if action == "decide_extension":
-        pending = pending_extension(assignment)
-        help_text = (_("%(days)d working days asked: %(reason)s")
-                     % {"days": pending.extra_days, "reason": pending.reason}
-                     if pending else "")
-        return [Field("decision", _("Decision"), "radio", True, APPROVE_CHOICES, "approve",
-                      help=help_text),
-                Field("note", _("Note (required when denying)"), "textarea")]
-    return []
+def page_fields(action: Action, ctx: FormContext) -> list[Field]:
+    """The input schema's fields in order, each shown as its declaration says; then the
+    upload field of an action that takes files."""
+    fields = []
+    for name, info in action.input.model_fields.items():
+        widget = action.widgets.get(name)
+        if name in HIDDEN_FIELDS or widget is None:
+            continue
+        if widget.when is not None and not widget.when(ctx):
+            continue
+        fields.append(field_of(name, widget, kind=kind_of(info.annotation),
+                               required=info.is_required(), ctx=ctx))
+    upload = action.widgets.get(action.files) if action.files else None
+    if upload is not None:
+        fields.append(field_of(action.files, upload, kind="file",
+                               required=action.target == Target.CASE, ctx=ctx))
+    return fields
 
 
-def pending_extension(assignment: Assignment | None):
-    if assignment is None:
-        return None
-    return next((r for r in assignment.extension_requests.all()
-                 if r.status == RequestStatus.PENDING), None)
-
-
-def action_form(action: str, case: Case, assignment: Assignment | None, now: datetime
-                ) -> ActionForm:
-    version = assignment.version if action in ASSIGNMENT_ACTIONS and assignment else case.version
-    return ActionForm(action=action, meta=META[action],
-                      fields=fields_for(action, case, assignment, now), version=version,
-                      assignment=assignment)
+def action_form(name: str, case: Case, assignment: Assignment | None, now: datetime,
+                user: User | None = None) -> ActionForm:
+    action = REGISTRY[name]
+    ctx = FormContext(user=user, case=case, assignment=assignment, now=now)
+    if action.target == Target.ASSIGNMENT:
+        version = assignment.version if assignment is not None else None
+    else:
+        # A department's upload through its assignment does not hold the case's version.
+        version = case.version if assignment is None else None
+    return ActionForm(action=name, meta=action, fields=page_fields(action, ctx),
+                      version=version, assignment=assignment)
 
 
 @dataclass
@@ -251,22 +161,48 @@ class CaseForms:
 
 def forms_for(user: User, case: Case, assignments: list[Assignment], now: datetime
               ) -> CaseForms:
-    """Every action form the user may submit now, in the order of `META`."""
-    order = list(META)
-    allowed = sorted((a for a in reads.case_allowed_actions(user, case) if a in META),
-                     key=order.index)
-    case_forms = [action_form(a, case, None, now) for a in allowed]
+    """Every action form the user may submit now, in the registry's order."""
+    allowed = [a for a in allowed_on_case(user, case) if REGISTRY[a].page]
+    case_forms = [action_form(a, case, None, now, user) for a in allowed]
     by_assignment = {}
     for assignment in assignments:
         # Whoever may attach to the case itself needs no second upload per assignment.
-        names = sorted((a for a in reads.assignment_allowed_actions(user, assignment, case)
-                        if a in META and not (a == "attach" and "attach" in allowed)),
-                       key=order.index)
-        by_assignment[assignment.pk] = [action_form(a, case, assignment, now) for a in names]
+        names = [a for a in allowed_on_assignment(user, assignment, case)
+                 if REGISTRY[a].page and not (REGISTRY[a].per_assignment and a in allowed)]
+        by_assignment[assignment.pk] = [action_form(a, case, assignment, now, user)
+                                        for a in names]
     return CaseForms(case_forms, by_assignment)
 
 
-def may_take(user: User, case: Case, action: str, assignment: Assignment | None) -> bool:
-    if assignment is None:
-        return action in reads.case_allowed_actions(user, case)
-    return action in reads.assignment_allowed_actions(user, assignment, case)
+def is_page_action(name: str) -> bool:
+    action = REGISTRY.get(name)
+    return action is not None and action.page
+
+
+def takes_assignment(name: str) -> bool:
+    return REGISTRY[name].target == Target.ASSIGNMENT
+
+
+def run(request: HttpRequest, user: User, case: Case, assignment: Assignment | None,
+        now: datetime, name: str) -> Any:
+    """Submit one posted form: the same parser and service as the API's route."""
+    action = REGISTRY[name]
+    files = request.FILES.getlist(action.files) if action.files else []
+    data = form_data(action, request.POST)
+    if action.target == Target.ASSIGNMENT:
+        return perform(action, actor=user, now=now, data=data, case=case,
+                       assignment=assignment, files=files)
+    return perform(action, actor=user, now=now, data=data, case=case, files=files)
+
+
+def posted_values(request: HttpRequest, form: ActionForm) -> dict[str, Any]:
+    """What the user sent, to show it again beside the error."""
+    values: dict[str, Any] = {}
+    for f in form.fields:
+        if f.kind == "checkboxes":
+            values[f.name] = request.POST.getlist(f.name)
+        elif f.kind == "checkbox":
+            values[f.name] = request.POST.get(f.name) in ("on", "true", "1")
+        elif f.kind != "file":
+            values[f.name] = request.POST.get(f.name, "")
+    return values

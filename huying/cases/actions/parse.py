@@ -66,5 +66,11 @@ def parse(action: Action, data: Mapping[str, Any] | Any) -> Any:
         return action.input.model_validate(dict(data))
     except ValidationError as error:
         rows = input_errors(error.errors(include_url=False))
+        for row in rows:
+            # Named as the page names the field, so the message stands on its own too.
+            widget = action.widgets.get(row["field"])
+            if widget is not None:
+                row["message"] = _("%(label)s: %(message)s") % {
+                    "label": widget.label, "message": row["message"]}
         first = rows[0]
         raise ValidationFailed(first["message"], field=first["field"], fields=rows) from None

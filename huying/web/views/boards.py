@@ -22,7 +22,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from huying.cases import reads
+from huying.cases.actions.run import allowed_on_case
 from huying.cases.models import Case
 from huying.common.errors import DomainError, NotFound, StaleVersion, TransitionNotAllowed
 from huying.org.models import User
@@ -88,7 +88,7 @@ def default_form(action: str, case: Case, when: datetime) -> actions.ActionForm:
 def board_item(user: User, case: Case, board_actions: Iterable[str], when: datetime, *,
                build: FormBuilder = default_form) -> BoardItem:
     """The forms of `board_actions` the transition tables allow the user on the case now."""
-    allowed = set(reads.case_allowed_actions(user, case))
+    allowed = set(allowed_on_case(user, case))
     forms = [build(action, case, when) for action in board_actions if action in allowed]
     return BoardItem(case=case, forms=forms)
 
@@ -100,11 +100,8 @@ def back_to(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
-Handler = Callable[[HttpRequest, User, Case, Any, datetime], None]
-
-
-def run_inline(request: HttpRequest, number: str, action: str, *, handler: Handler,
-               make_item: ItemMaker, build: FormBuilder, fallback: str, done_label: str,
+def run_inline(request: HttpRequest, number: str, action: str, *, make_item: ItemMaker,
+               build: FormBuilder, fallback: str, done_label: str,
                extra: dict[str, Any] | None = None) -> HttpResponse:
     """Run one inline form of a board and answer with the item (htmx) or a redirect."""
     user = request.user
@@ -112,7 +109,7 @@ def run_inline(request: HttpRequest, number: str, action: str, *, handler: Handl
     when = now()
     context = dict(extra or {})
     try:
-        handler(request, user, case, None, when)
+        actions.run(request, user, case, None, when, action)
     except (StaleVersion, TransitionNotAllowed) as error:
         case = reads_case(user, number, missing_ok=True) or case
         item = make_item(user, case, now())
@@ -122,7 +119,7 @@ def run_inline(request: HttpRequest, number: str, action: str, *, handler: Handl
     except DomainError as error:
         item = make_item(user, case, when)
         form = build(action, case, when)
-        form.values = posted_values(request, form)
+        form.values = actions.posted_values(request, form)
         form.error = error.message
         form.error_field = str(error.details.get("field", ""))
         forms = [form if f.action == action else f for f in item.forms]
@@ -152,15 +149,3 @@ def _answer(request: HttpRequest, item: BoardItem, context: dict[str, Any], fall
         return render(request, ITEM_TEMPLATE, context | {"item": item}, status=status)
     (messages.success if ok else messages.error)(request, message)
     return redirect(back_to(request, fallback))
-
-
-def posted_values(request: HttpRequest, form: actions.ActionForm) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for f in form.fields:
-        if f.kind == "checkboxes":
-            values[f.name] = request.POST.getlist(f.name)
-        elif f.kind == "checkbox":
-            values[f.name] = request.POST.get(f.name) in ("on", "true", "1")
-        elif f.kind != "file":
-            values[f.name] = request.POST.get(f.name, "")
-    return values

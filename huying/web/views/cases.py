@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from huying.cases import reads
+from huying.cases.actions.base import REGISTRY
 from huying.cases.models import Assignment, Case
 from huying.cases.selectors import case_get_visible, reporter_for
 from huying.common.errors import DomainError, NotFound, StaleVersion, TransitionNotAllowed
 from huying.web import actions
 from huying.web.queues import case_countdown
-from huying.web.views.case_actions import HANDLERS
 from huying.web.views.common import is_htmx, now
 
 BODY_TEMPLATE = "web/_case_body.html"
@@ -97,7 +97,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
 def _assignment_of(request: HttpRequest, case: Case, action: str) -> Assignment | None:
     raw = (request.POST.get("assignment") or "").strip()
     if not raw:
-        if action in actions.ASSIGNMENT_ACTIONS:
+        if actions.takes_assignment(action):
             raise Http404(_("No assignment named."))
         return None
     if not raw.isdigit():
@@ -122,15 +122,14 @@ def _body(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any) 
 @login_required
 @require_POST
 def case_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
-    handler = HANDLERS.get(action)
-    if handler is None:
+    if not actions.is_page_action(action):
         raise Http404(_("Unknown action."))
     user = request.user
     case = visible_case(user, number)
     assignment = _assignment_of(request, case, action)
-    label = str(actions.META[action].label)
+    label = str(REGISTRY[action].label)
     try:
-        handler(request, user, case, assignment, now())
+        actions.run(request, user, case, assignment, now(), action)
     except (StaleVersion, TransitionNotAllowed) as error:
         case = visible_case(user, number)
         conflict = _("This case was updated by someone else; here is its current state.")
@@ -144,8 +143,8 @@ def case_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         case = visible_case(user, number)
         if assignment is not None:
             assignment = Assignment.objects.select_related("department").get(pk=assignment.pk)
-        form = actions.action_form(action, case, assignment, now())
-        form.values = _posted_values(request, form)
+        form = actions.action_form(action, case, assignment, now(), user)
+        form.values = actions.posted_values(request, form)
         form.error = error.message
         form.error_field = str(error.details.get("field", ""))
         if is_htmx(request):
@@ -168,15 +167,3 @@ def case_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         return _body(request, case, done=done)
     messages.success(request, done)
     return redirect("web:case", number=case.number)
-
-
-def _posted_values(request: HttpRequest, form: actions.ActionForm) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for field in form.fields:
-        if field.kind == "checkboxes":
-            values[field.name] = request.POST.getlist(field.name)
-        elif field.kind == "checkbox":
-            values[field.name] = request.POST.get(field.name) in ("on", "true", "1")
-        elif field.kind != "file":
-            values[field.name] = request.POST.get(field.name, "")
-    return values

@@ -50,7 +50,6 @@ from huying.web.nav import NAV
 from huying.web.queues import CASE, QueueFilters
 from huying.web.roles import county_of
 from huying.web.views.boards import BoardItem, board_item, default_form, require_roles, run_inline
-from huying.web.views.case_actions import HANDLERS
 from huying.web.views.common import is_htmx, now, text
 
 PAGE_SIZE = 20
@@ -125,7 +124,7 @@ def triage_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     require_roles(request.user, SUPERVISORS)
     if action not in TRIAGE_ACTIONS:
         raise Http404(_("Unknown action."))
-    return run_inline(request, number, action, handler=HANDLERS[action], make_item=triage_item,
+    return run_inline(request, number, action, make_item=triage_item,
                       build=default_form, fallback=reverse("web:triage-board"),
                       done_label=str(TRIAGE_DONE[action]),
                       extra={"act_url": "web:triage-act"})

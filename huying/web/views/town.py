@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from huying.cases import reads, states
 from huying.cases import selectors as case_selectors
 from huying.cases import services as cs
-from huying.cases.models import AssignmentRole, Case, RallyCall, Rating
+from huying.cases.models import Case, RallyCall
 from huying.cases.selectors import (
     cases_visible_to,
     queue_to_approve,
@@ -34,7 +34,6 @@ from huying.cases.selectors import (
 )
 from huying.common.errors import DomainError, ValidationFailed
 from huying.org.models import Role, User
-from huying.web import actions
 from huying.web.nav import NAV, NavItem
 from huying.web.views.boards import (
     BoardItem,
@@ -42,10 +41,8 @@ from huying.web.views.boards import (
     default_form,
     require_roles,
     run_inline,
-    selected_first,
 )
-from huying.web.views.case_actions import HANDLERS
-from huying.web.views.common import integer, now, text, version
+from huying.web.views.common import integer, now, text
 
 PAGE_SIZE = 20
 NAV.append(NavItem(gettext_lazy("Rally calls"), "web:volunteer", "bi-people",
@@ -54,58 +51,14 @@ TOWN_ROLES = frozenset({Role.INITIATOR, Role.TOWN_REVIEWER})
 APPROVE_ACTIONS = ("call_approve", "call_deny")
 EVALUATE_ACTIONS = ("evaluate",)
 
-# ---------------------------------------------------------------------------------------
-# forms
-
-
-def evaluate_form(case: Case, when: datetime) -> actions.ActionForm:
-    """The evaluation form with, for an unsatisfied rating, the departments to reopen to
-    (the current cycle's lead and co-handlers preselected)."""
-    form = actions.action_form("evaluate", case, None, when)
-    current = list(case.assignments.filter(cycle=case.cycle).select_related("department"))
-    lead = next((a.department.code for a in current if a.role == AssignmentRole.LEAD), None)
-    co = [a.department.code for a in current if a.role == AssignmentRole.CO]
-    departments = actions.department_choices(case)
-    unsatisfied = ("rating", str(Rating.UNSATISFIED))
-    form.fields = [f for f in form.fields if f.name != "comment"] + [
-        actions.Field("comment", _("Comment"), "textarea"),
-        actions.Field("reopen_lead", _("If unsatisfied: lead department for the rework"),
-                      "select", False, departments, lead, shown_if=unsatisfied),
-        actions.Field("reopen_co", _("If unsatisfied: co-handling departments"),
-                      "checkboxes", False, departments, co,
-                      help=_("Unsatisfied reopens the case to the departments chosen here."),
-                      shown_if=unsatisfied),
-    ]
-    return selected_first(form)
-
-
-def build_form(action: str, case: Case, when: datetime) -> actions.ActionForm:
-    if action == "evaluate":
-        return evaluate_form(case, when)
-    return default_form(action, case, when)
-
-
-def _evaluate(request, user, case, assignment, when):
-    stars = integer(request.POST, "stars", label=_("Stars"))
-    lead_code = text(request.POST, "reopen_lead")
-    lead = reads.department_by_code(lead_code, field="reopen_lead") if lead_code else None
-    co = [reads.department_by_code(code, field="reopen_co")
-          for code in request.POST.getlist("reopen_co") if code and code != lead_code]
-    cs.case_evaluate(case=case, actor=user, stars=stars, rating=text(request.POST, "rating"),
-                     comment=text(request.POST, "comment"), now=when,
-                     reopen_lead=lead, reopen_co=co if lead is not None or co else None,
-                     expected_version=version(request.POST))
-
-
-TOWN_HANDLERS = {"call_approve": HANDLERS["call_approve"], "call_deny": HANDLERS["call_deny"],
-                 "evaluate": _evaluate}
+TOWN_ACTIONS = (*APPROVE_ACTIONS, *EVALUATE_ACTIONS)
 TOWN_DONE = {"call_approve": gettext_lazy("Approved: the call goes to the command centre."),
              "call_deny": gettext_lazy("Denied: the case stays with the town."),
              "evaluate": gettext_lazy("Evaluation recorded.")}
 
 
 def town_item(user: User, case: Case, when: datetime) -> BoardItem:
-    item = board_item(user, case, (*APPROVE_ACTIONS, *EVALUATE_ACTIONS), when, build=build_form)
+    item = board_item(user, case, TOWN_ACTIONS, when)
     if case.status_reason and case.status == "awaiting_approval":
         item.details.append((_("Why the county is needed"), case.status_reason))
     for assignment in case.assignments.filter(cycle=case.cycle).select_related("department"):
@@ -166,11 +119,10 @@ def town_page(request: HttpRequest) -> HttpResponse:
 @require_POST
 def town_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     require_roles(request.user, TOWN_ROLES)
-    if action not in TOWN_HANDLERS:
+    if action not in TOWN_ACTIONS:
         raise Http404(_("Unknown action."))
     tab = "approve" if action in APPROVE_ACTIONS else "evaluate"
-    return run_inline(request, number, action, handler=TOWN_HANDLERS[action],
-                      make_item=town_item, build=build_form,
+    return run_inline(request, number, action, make_item=town_item, build=default_form,
                       fallback=f"{reverse('web:town')}?tab={tab}",
                       done_label=str(TOWN_DONE[action]), extra={"act_url": "web:town-act"})
 
