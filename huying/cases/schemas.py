@@ -19,7 +19,7 @@ from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from huying.cases import reads, selectors, states
-from huying.cases.actions.run import allowed_on_assignment, allowed_on_case
+from huying.cases.actions.run import allowed_on_assignment, allowed_on_case, queue_actions
 from huying.cases.models import (
     Assignment,
     Attachment,
@@ -405,6 +405,7 @@ class QueueOut(Schema):
     label: str
     count: int
     items: list[QueueItemOut]
+    actions: list[str]  # the actions that work off this queue's items
 
 
 # ---------------------------------------------------------------------------------------
@@ -548,5 +549,5 @@ def queues_out(user: User) -> list[QueueOut]:
         ("decisions", _("Decisions"), selectors.queue_decisions(user), assignment_item),
     ]
     return [QueueOut(key=key, label=label, count=rows.count(),
-                     items=[item(row) for row in rows[:QUEUE_SIZE]])
+                     items=[item(row) for row in rows[:QUEUE_SIZE]], actions=queue_actions(key))
             for key, label, rows, item in queues]

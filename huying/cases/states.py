@@ -55,11 +55,12 @@ class Transition:
     system: bool = False  # the platform itself (sweeps, intake adapters) may perform it
     # A condition beyond the status, for actions that share a state (suspend/resume).
     guard: Guard | None = None
-    label: str | Promise = ""  # the verb in refusals and on the case's record
+    label: str | Promise = ""  # the verb in refusals ("not allowed to sign for …")
+    done: str | Promise = ""  # what the case's record says happened ("Signed")
 
     def __post_init__(self) -> None:
-        if not self.label:
-            raise ValueError(f"transition {self.action} has no label")
+        if not (self.label and self.done):
+            raise ValueError(f"transition {self.action} needs a label and a record title")
 
     def target_for(self, status: str) -> str:
         return self.target or status
@@ -70,8 +71,9 @@ def grant(roles: Iterable[str], scope: Scope) -> Grant:
 
 
 def t(action: str, sources: Iterable[str], target: str | None, *grants: Grant,
-      label: str | Promise, system: bool = False, guard: Guard | None = None) -> Transition:
-    return Transition(action, frozenset(sources), target, grants, system, guard, label)
+      label: str | Promise, done: str | Promise, system: bool = False,
+      guard: Guard | None = None) -> Transition:
+    return Transition(action, frozenset(sources), target, grants, system, guard, label, done)
 
 
 def not_suspended(case: Case, _assignment: Assignment | None) -> bool:
@@ -157,102 +159,115 @@ def actor_may(actor: User | None, transition: Transition, *, case: Case,
 
 CASE = Machine("case", [
     t("report", {""}, S.REPORTED, GRID, TOWN_INITIATOR, CENTRE, system=True,
-      label=_("report")),
+      label=_("report"), done=_("Reported")),
     t("register", {S.REPORTED}, S.REGISTERED, GRID, TOWN_INITIATOR, CENTRE, system=True,
-      label=_("register")),
+      label=_("register"), done=_("Registered")),
     t("reject", {S.REPORTED, S.REGISTERED}, S.REJECTED, TOWN_INITIATOR, CENTRE,
-      label=_("reject")),
+      label=_("reject"), done=_("Rejected")),
     t("merge", {S.REPORTED, S.REGISTERED, S.LOCAL, S.TRIAGE}, S.MERGED, TOWN_INITIATOR, CENTRE,
-      label=_("merge")),
+      label=_("merge"), done=_("Merged")),
     t("handle_locally", {S.REGISTERED}, S.LOCAL, GRID, TOWN_INITIATOR, CENTRE,
-      label=_("handle locally")),
+      label=_("handle locally"), done=_("Taken on locally")),
     t("resolve_locally", {S.LOCAL}, S.RESOLVED, GRID, TOWN_INITIATOR,
-      label=_("resolve locally")),
+      label=_("resolve locally"), done=_("Resolved locally")),
     t("escalate", {S.LOCAL}, None, GRID, TOWN_INITIATOR,
-      label=_("escalate")),
+      label=_("escalate"), done=_("Escalated")),
     t("call", {S.REGISTERED, S.LOCAL}, S.AWAITING_APPROVAL, TOWN_CALLER,
-      label=_("call up")),
+      label=_("call up"), done=_("Called the county")),
     t("call_approve", {S.AWAITING_APPROVAL}, S.TRIAGE, TOWN_REVIEWER,
-      label=_("approve the call")),
+      label=_("approve the call"), done=_("Call approved")),
     t("call_deny", {S.AWAITING_APPROVAL}, S.LOCAL, TOWN_REVIEWER,
-      label=_("deny the call")),
+      label=_("deny the call"), done=_("Call denied")),
     t("triage", {S.REGISTERED, S.TRIAGE}, S.TRIAGE, CENTRE,
-      label=_("triage")),
+      label=_("triage"), done=_("Triaged")),
     t("send_back", {S.TRIAGE}, S.LOCAL, CENTRE,
-      label=_("send back")),
+      label=_("send back"), done=_("Sent back to the town")),
     t("dispatch", {S.REGISTERED, S.TRIAGE}, S.DISPATCHED, CENTRE,
-      label=_("dispatch")),
+      label=_("dispatch"), done=_("Dispatched")),
     t("all_replied", {S.DISPATCHED}, S.REPLIED, system=True,
-      label=_("complete the replies")),
-    t("return_to_triage", {S.DISPATCHED}, S.TRIAGE, CENTRE, system=True,
-      label=_("return to triage")),
+      label=_("complete the replies"), done=_("All lead departments replied")),
+    t("return_to_triage", {S.DISPATCHED}, S.TRIAGE, system=True,
+      label=_("return to triage"), done=_("Back to triage")),
     t("suspend", {S.DISPATCHED}, None, CENTRE, guard=not_suspended,
-      label=_("suspend")),
+      label=_("suspend"), done=_("Suspended")),
     t("resume", {S.DISPATCHED}, None, CENTRE, guard=suspended,
-      label=_("resume")),
+      label=_("resume"), done=_("Resumed")),
     t("close", {S.REPLIED}, S.CLOSED, TOWN_INITIATOR, CENTRE,
-      label=_("close")),
+      label=_("close"), done=_("Evaluated and closed")),
     t("reopen", {S.REPLIED}, S.DISPATCHED, TOWN_INITIATOR, CENTRE,
-      label=_("reopen")),
+      label=_("reopen"), done=_("Evaluated unsatisfied, reopened")),
     t("autoclose", {S.REPLIED}, S.CLOSED, system=True,
-      label=_("close automatically")),
+      label=_("close automatically"), done=_("Closed automatically")),
     t("rally", OPEN_CASE - {S.REPORTED}, None, TOWN_INITIATOR, CENTRE,
-      label=_("sound a rally call")),
+      label=_("sound a rally call"), done=_("Rally call sounded")),
     t("attach", OPEN_CASE, None, GRID, TOWN_INITIATOR, CENTRE, DEPARTMENT,
-      label=_("attach files to")),
+      label=_("attach files to"), done=_("File attached")),
 ])
 
 ASSIGNMENT = Machine("assignment", [
     t("sign", {A.PENDING}, A.SIGNED, DEPARTMENT,
-      label=_("sign for")),
+      label=_("sign for"), done=_("Signed")),
     t("progress", {A.SIGNED}, None, DEPARTMENT,
-      label=_("report progress on")),
+      label=_("report progress on"), done=_("Progress reported")),
     t("reply", {A.SIGNED}, A.REPLIED, DEPARTMENT, guard=not_suspended,
-      label=_("reply to")),
+      label=_("reply to"), done=_("Replied")),
     t("request_return", {A.PENDING, A.SIGNED}, A.RETURN_REQUESTED, DEPARTMENT,
-      label=_("request a return of")),
+      label=_("request a return of"), done=_("Return requested")),
     t("approve_return", {A.RETURN_REQUESTED}, A.RETURNED, CENTRE,
-      label=_("approve the return of")),
+      label=_("approve the return of"), done=_("Return approved")),
     # A denied return goes back to where it was: awaiting signature, or signed.
     t("deny_return", {A.RETURN_REQUESTED}, None, CENTRE,
-      label=_("deny the return of")),
+      label=_("deny the return of"), done=_("Return denied")),
     t("request_extension", {A.SIGNED}, None, DEPARTMENT, guard=no_extension_pending,
-      label=_("request an extension of")),
+      label=_("request an extension of"), done=_("Extension requested")),
     t("decide_extension", {A.SIGNED, A.RETURN_REQUESTED}, None, CENTRE,
       guard=extension_pending,
-      label=_("decide the extension of")),
-    t("cancel", {A.PENDING, A.SIGNED, A.RETURN_REQUESTED}, A.CANCELLED, CENTRE, system=True,
-      label=_("cancel")),
+      label=_("decide the extension of"), done=_("Extension decided")),
+    t("cancel", {A.PENDING, A.SIGNED, A.RETURN_REQUESTED}, A.CANCELLED, system=True,
+      label=_("cancel"), done=_("Assignment cancelled")),
 ])
 
 RALLY = Machine("rally call", [
     t("claim", {RallyStatus.OPEN}, RallyStatus.CLAIMED, grant(set(), Scope.TEAM),
-      label=_("claim")),
+      label=_("claim"), done=_("Rally call claimed")),
     t("complete", {RallyStatus.CLAIMED}, RallyStatus.COMPLETED, grant(set(), Scope.TEAM),
-      label=_("complete")),
-    t("cancel", {RallyStatus.OPEN, RallyStatus.CLAIMED}, RallyStatus.CANCELLED,
-      TOWN_INITIATOR, CENTRE,
-      label=_("cancel")),
+      label=_("complete"), done=_("Rally call completed")),
 ])
 
 # Assignment states in which the department still owes work in the current cycle.
 ASSIGNMENT_OPEN = frozenset({A.PENDING, A.SIGNED, A.RETURN_REQUESTED})
 
 
-# What the record calls the events that are not transitions of the tables above.
-EVENT_LABELS = {
-    "evaluate": _("evaluate"), "redispatch": _("redispatch"), "refused": _("refuse"),
-    "rally_claim": _("claim"), "rally_complete": _("complete"),
+# Events that are not transitions of the tables above: (verb, record title).
+EVENTS = {
+    "evaluate": (_("evaluate"), _("Evaluated")),
+    "redispatch": (_("redispatch"), _("Redispatched")),
+    "refused": (_("refuse"), _("Refused by a list")),
 }
 
 
-def action_label(action: str) -> str:
-    """The verb for an action or event, from the transition that declares it."""
+def _declared(action: str) -> tuple[str | Promise, str | Promise] | None:
     for machine in (CASE, ASSIGNMENT, RALLY):
         transition = machine.transitions.get(action)
         if transition is not None:
-            return str(transition.label)
-    return str(EVENT_LABELS.get(action, action))
+            return transition.label, transition.done
+    # A rally call's transitions are recorded on its case as rally_<name>.
+    transition = RALLY.transitions.get(action.removeprefix("rally_"))
+    if transition is not None:
+        return transition.label, transition.done
+    return EVENTS.get(action)
+
+
+def action_label(action: str) -> str:
+    """The verb for an action or event ("sign for"), as its transition declares it."""
+    declared = _declared(action)
+    return str(declared[0]) if declared else action
+
+
+def event_title(action: str) -> str:
+    """What the case's record says happened ("Signed"), as its transition declares it."""
+    declared = _declared(action)
+    return str(declared[1]) if declared else action
 
 
 def status_label(status: str) -> str:

@@ -164,7 +164,7 @@ declare(Action(
     response=CaseOut, status=201, status_for=lambda done: 201 if done.created else 200,
     files="photos", page=False, icon="bi-camera"))
 case_action("register", gettext_lazy("Register"), perform=_register, input=RegisterIn,
-            style="primary", primary=True, icon="bi-journal-check", queue="to_register",
+            style="primary", primary=True, icon="bi-journal-check",
             widgets={"matter": Widget(gettext_lazy("Matter type"), "select", choices.matters,
                                       choices.case_matter),
                      "unit": Widget(gettext_lazy("Grid or unit code"),

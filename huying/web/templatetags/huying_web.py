@@ -13,6 +13,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from huying.cases import states
 from huying.cases.models import AssignmentStatus, CaseLevel, CaseStatus, Channel
 from huying.catalog.models import Colour
 from huying.supervision.models import ClockState, Metric
@@ -31,32 +32,6 @@ STATUS_TONE = {
     AssignmentStatus.PENDING: "warning", AssignmentStatus.SIGNED: "primary",
     AssignmentStatus.RETURN_REQUESTED: "danger", AssignmentStatus.RETURNED: "dark",
     AssignmentStatus.REPLIED: "success", AssignmentStatus.CANCELLED: "secondary",
-}
-
-EVENT_LABELS = {
-    "report": gettext_lazy("Reported"), "register": gettext_lazy("Registered"),
-    "reject": gettext_lazy("Rejected"), "merge": gettext_lazy("Merged"),
-    "handle_locally": gettext_lazy("Taken on locally"),
-    "resolve_locally": gettext_lazy("Resolved locally"),
-    "escalate": gettext_lazy("Escalated"), "call": gettext_lazy("Called the county"),
-    "call_approve": gettext_lazy("Call approved"), "call_deny": gettext_lazy("Call denied"),
-    "triage": gettext_lazy("Triaged"), "send_back": gettext_lazy("Sent back to the town"),
-    "dispatch": gettext_lazy("Dispatched"), "redispatch": gettext_lazy("Redispatched"),
-    "all_replied": gettext_lazy("All lead departments replied"),
-    "return_to_triage": gettext_lazy("Back to triage"), "suspend": gettext_lazy("Suspended"),
-    "resume": gettext_lazy("Resumed"), "close": gettext_lazy("Evaluated and closed"),
-    "reopen": gettext_lazy("Evaluated unsatisfied, reopened"),
-    "autoclose": gettext_lazy("Closed automatically"),
-    "rally": gettext_lazy("Rally call sounded"), "rally_claim": gettext_lazy("Rally call claimed"),
-    "rally_complete": gettext_lazy("Rally call completed"),
-    "attach": gettext_lazy("File attached"), "sign": gettext_lazy("Signed"),
-    "progress": gettext_lazy("Progress reported"), "reply": gettext_lazy("Replied"),
-    "request_return": gettext_lazy("Return requested"),
-    "approve_return": gettext_lazy("Return approved"),
-    "deny_return": gettext_lazy("Return denied"),
-    "request_extension": gettext_lazy("Extension requested"),
-    "decide_extension": gettext_lazy("Extension decided"),
-    "cancel": gettext_lazy("Assignment cancelled"), "refused": gettext_lazy("Refused by a list"),
 }
 
 # Payload keys worth a line in the timeline, with their labels.
@@ -116,7 +91,7 @@ def working_hours(seconds: float | None) -> str:
 
 @register.filter
 def event_label(action: str) -> str:
-    return str(EVENT_LABELS.get(action, action))
+    return states.event_title(action)
 
 
 @register.filter
