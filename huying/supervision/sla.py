@@ -1,7 +1,8 @@
 """SLA clocks: start, stop, pause, extend — and the sweep that fires warnings and breaches.
 
-Called by the case services (through `huying.cases.hooks`) inside their transaction, and by
-the periodic sweep. Every instant is computed with the working calendar of one operation.
+Called by `supervision/subscribers.py` on the case lifecycle's domain events, inside the
+case action's transaction, and by the periodic sweep. Every instant is computed with the
+working calendar of one operation.
 """
 
 from __future__ import annotations
