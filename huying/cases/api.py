@@ -52,7 +52,7 @@ from huying.cases.schemas import (
     queues_out,
     rally_out,
 )
-from huying.common.auth import api_auth
+from huying.org.auth import api_auth
 
 router = Router(tags=["事项"], auth=api_auth)
 

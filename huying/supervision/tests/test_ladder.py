@@ -26,7 +26,8 @@ from huying.supervision.models import (
     Stage,
     Trigger,
 )
-from huying.supervision.services import leader_post_set, sweep_run
+from huying.supervision.services import leader_post_set
+from huying.supervision.sweep import sweep_run
 from huying.supervision.tests.conftest import BLUE, GREEN, ORANGE, RED, YELLOW, dispatch
 
 

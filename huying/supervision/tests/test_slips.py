@@ -19,7 +19,7 @@ from huying.notifications.models import Notification
 from huying.supervision import slips as sl
 from huying.supervision.documents import slip_document
 from huying.supervision.models import Slip, SlipKind, SlipStatus
-from huying.supervision.services import sweep_run
+from huying.supervision.sweep import sweep_run
 from huying.supervision.tests.conftest import GREEN, RED, TZ, YELLOW, dispatch
 
 
