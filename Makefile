@@ -36,7 +36,8 @@ test: setup
 	@bash scripts/test.sh
 
 lint: $(STAMP)
-	@$(BIN)/ruff check huying bench
+	@$(BIN)/ruff check huying bench tests
+	@$(BIN)/lint-imports
 
 bench: setup
 	@$(BIN)/python -m bench $(BENCH_ROWS)

@@ -40,9 +40,9 @@ def run(*, rows: int) -> None:
     from django.db import connection, transaction
 
     from huying.cases import services as cs
-    from huying.common.testing import build_world
     from huying.supervision.models import SlaClock
     from huying.supervision.sla import sla_sweep_due
+    from tests.factories import build_world
 
     now = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)
     world = build_world(now)

@@ -1,11 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from huying.api import api
 from huying.cases.views import attachment_download
-from huying.common.api import api, register_routers
 from huying.common.views import healthz
-
-register_routers()
 
 admin.site.site_header = "呼应 · 联动指挥平台管理"
 admin.site.site_title = "呼应管理"

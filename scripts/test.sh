@@ -8,7 +8,10 @@ PG_URL=${HUYING_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/huying}
 WORKERS=${HUYING_TEST_WORKERS:-2}
 
 echo "==> ruff"
-$BIN/ruff check huying bench
+$BIN/ruff check huying bench tests
+
+echo "==> import-linter（分层，docs/architecture.md）"
+$BIN/lint-imports
 
 echo "==> 测试：SQLite"
 env -u DATABASE_URL $BIN/pytest -n "$WORKERS" -p no:cacheprovider -o addopts="--strict-markers" "$@"

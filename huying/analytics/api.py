@@ -14,8 +14,8 @@ from huying.analytics.indicators import Scope, indicators_for
 from huying.assessment import access
 from huying.assessment.schemas import IndicatorsOut, indicator_out
 from huying.cases import reads
-from huying.common.auth import api_auth
 from huying.common.errors import ValidationFailed
+from huying.org.auth import api_auth
 
 router = Router(tags=["指标"], auth=api_auth)
 

@@ -26,8 +26,8 @@ from huying.assessment.schemas import (
 from huying.assessment.selectors import department_score, ranking_for_period
 from huying.assessment.services import appeal_decide, appeal_submit
 from huying.cases import reads
-from huying.common.auth import api_auth
 from huying.common.errors import NotFound
+from huying.org.auth import api_auth
 
 router = Router(tags=["考核"], auth=api_auth)
 

@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 
 from huying.analytics import indicators as ind
 from huying.analytics.periods import period_bounds  # noqa: F401  (re-exported for callers)
-from huying.assessment.models import Deduction, DeductionStatus, Dimension, Scheme, SchemeKind
+from huying.assessment.models import (
+    Appeal,
+    Deduction,
+    DeductionStatus,
+    Dimension,
+    Scheme,
+    SchemeKind,
+)
 from huying.assessment.services import scheme_default
 from huying.cases.models import Assignment, Case, CaseStatus
 from huying.common.errors import ValidationFailed
@@ -327,8 +334,6 @@ def ranking_for_period(*, county: OrgUnit, kind: str, period_start: datetime,
 
 def appeals_for(*, county: OrgUnit, department_ids: set[int] | None) -> QuerySet:
     """The county's appeals (None: all of them) or those of the given departments."""
-    from huying.assessment.models import Appeal
-
     rows = Appeal.objects.filter(deduction__case__county=county)
     if department_ids is not None:
         rows = rows.filter(department_id__in=department_ids)

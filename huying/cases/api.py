@@ -31,8 +31,8 @@ from huying.cases.schemas import (
     queues_out,
     rally_out,
 )
-from huying.common.auth import api_auth
 from huying.common.errors import ValidationFailed
+from huying.org.auth import api_auth
 
 router = Router(tags=["事项"], auth=api_auth)
 

@@ -5,12 +5,12 @@ may do now is asked of the action registry, `huying.cases.actions.run`.)"""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from huying.cases import ports
 from huying.cases.models import (
     Assignment,
     Attachment,
@@ -19,6 +19,7 @@ from huying.cases.models import (
     ExtensionRequest,
     RallyCall,
 )
+from huying.cases.ports import ClockView
 from huying.cases.selectors import cases_visible_to, rally_calls_open_to
 from huying.common.errors import NotFound, ValidationFailed
 from huying.org.models import Department, Level, OrgUnit, User, VolunteerTeam
@@ -132,32 +133,7 @@ def case_attachments(case: Case) -> QuerySet[Attachment]:
     return case.attachments.select_related("uploaded_by").order_by("uploaded_at", "id")
 
 
-@dataclass(frozen=True)
-class ClockView:
-    assignment_id: int
-    department_code: str
-    department_name: str
-    cycle: int
-    metric: str
-    due_at: datetime
-    state: str
-    stage: int
-    working_seconds_remaining: float | None
-
-
 def case_clocks(case: Case, *, now: datetime) -> list[ClockView]:
-    """The SLA clocks of every cycle; working time left only while a clock still counts."""
-    from huying.supervision.models import ClockState
-    from huying.supervision.selectors import clocks_of_case
-    from huying.workdays.selectors import work_calendar
-
-    calendar = work_calendar()
-    views = []
-    for clock in clocks_of_case(case.pk):
-        remaining = None
-        if clock.state in (ClockState.RUNNING, ClockState.PAUSED):
-            remaining = calendar.working_seconds_between(now, clock.due_at)
-        views.append(ClockView(clock.assignment_id, clock.department.code, clock.department.name,
-                               clock.cycle, clock.metric, clock.due_at, clock.state,
-                               clock.stage, remaining))
-    return views
+    """The SLA clocks of every cycle; working time left only while a clock still counts.
+    Supervision keeps the clocks and answers through `cases.ports`."""
+    return ports.case_clocks(case, now=now)

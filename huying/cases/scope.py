@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from huying.cases.models import Case
 from huying.org.models import (
     DepartmentKind,
     Level,
@@ -19,9 +19,6 @@ from huying.org.models import (
     User,
     VolunteerMember,
 )
-
-if TYPE_CHECKING:
-    from huying.cases.models import Case
 
 CASE_UNIT_FIELD = {Level.COUNTY: "county_id", Level.TOWN: "town_id",
                    Level.COMMUNITY: "community_id", Level.GRID: "grid_id"}

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from huying.cases import ports
 from huying.cases.models import (
     Assignment,
     AssignmentRole,
@@ -21,7 +22,7 @@ from huying.cases.models import (
     RallyStatus,
     RequestStatus,
 )
-from huying.cases.scope import CASE_UNIT_FIELD, places_of
+from huying.cases.scope import CASE_UNIT_FIELD, actor_in_scope, places_of
 from huying.common.errors import NotFound
 from huying.org.models import (
     DEPARTMENT_ROLES,
@@ -98,8 +99,6 @@ def may_see_personal_data(user: User, case: Case) -> bool:
     handles the case. Everyone else sees them masked."""
     if is_platform_admin(user) or case.reported_by_id == user.pk:
         return True
-    from huying.cases.scope import actor_in_scope
-
     if actor_in_scope(user, {Role.SUPERVISOR}, "centre", case=case):
         return True
     departments = user_department_ids(user)
@@ -228,8 +227,6 @@ def cases_search(user: User, filters: CaseFilters, *, now: datetime) -> QuerySet
     if filters.channel:
         cases = cases.filter(channel=filters.channel)
     if filters.unit_code:
-        from huying.org.models import OrgUnit
-
         unit = OrgUnit.objects.filter(code=filters.unit_code).first()
         cases = cases.filter(unit_q(unit)) if unit else cases.none()
     if filters.reported_from:
@@ -240,9 +237,7 @@ def cases_search(user: User, filters: CaseFilters, *, now: datetime) -> QuerySet
         cases = cases.filter(Q(title__icontains=filters.text) | Q(number=filters.text)
                              | Q(address__icontains=filters.text))
     if filters.overdue is not None:
-        from huying.supervision.selectors import case_ids_overdue
-
-        overdue_q = Q(pk__in=case_ids_overdue(now=now))
+        overdue_q = Q(pk__in=ports.case_ids_overdue(now=now))
         cases = cases.filter(overdue_q) if filters.overdue else cases.exclude(overdue_q)
     return cases.select_related("matter_type", "town").order_by("-reported_at")
 

@@ -17,7 +17,26 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huying.cases import hooks, locating, validation
+from huying.cases import locating, validation
+from huying.cases.deadlines import evaluation_due
+from huying.cases.domain_events import (
+    AssignmentCancelled,
+    AssignmentReplied,
+    AssignmentResponded,
+    AssignmentSigned,
+    AssignmentsOpened,
+    CaseCallApproved,
+    CaseCalled,
+    CaseEvaluated,
+    CaseReplied,
+    CaseResumed,
+    CaseSuspended,
+    ExtensionApproved,
+    ExtensionRequested,
+    ReturnApproved,
+    ReturnDenied,
+    ReturnRequested,
+)
 from huying.cases.events import event_append
 from huying.cases.models import (
     LEVEL_ORDER,
@@ -35,9 +54,12 @@ from huying.cases.models import (
     Rating,
     RequestStatus,
 )
+from huying.cases.scope import places_of
 from huying.cases.states import ASSIGNMENT, ASSIGNMENT_OPEN, CASE, RALLY, Transition, actor_may
 from huying.catalog import rules
 from huying.catalog.models import COLOUR_SEVERITY, Colour, MatterType
+from huying.catalog.selectors import matter_type_in_force
+from huying.common.bus import publish
 from huying.common.errors import NotOnList, PermissionDenied, StaleVersion, ValidationFailed
 from huying.org.models import Department, DepartmentKind, Level, OrgUnit, User, VolunteerTeam
 
@@ -129,8 +151,6 @@ def units_of(unit: OrgUnit) -> dict[str, OrgUnit]:
 def matter_type_for(case: Case, code: str | None, now: datetime) -> MatterType | None:
     if not code:
         return None
-    from huying.catalog.selectors import matter_type_in_force
-
     matter = matter_type_in_force(county=case.county, code=code, on=timezone.localdate(now))
     if matter is None:
         raise ValidationFailed(
@@ -150,8 +170,6 @@ def colour_for(matter: MatterType, *, urgent: bool, sensitive: bool) -> str:
 
 
 def level_of_reporter(actor: User | None, case: Case) -> str:
-    from huying.cases.scope import places_of
-
     if actor is None:
         return CaseLevel.COUNTY
     levels = {p.unit.level for p in places_of(actor) if p.unit is not None
@@ -359,7 +377,7 @@ def case_call(*, case: Case, actor: User, reason: str, now: datetime,
             case = case_move(case=case, transition=transition, actor=actor, now=now,
                              payload={"reason": reason}, level=CaseLevel.TOWN,
                              called_by=actor, status_reason=reason)
-            hooks.case_called(case=case, now=now)
+            publish(CaseCalled(case=case, at=now))
             return case
     except NotOnList as refusal:
         record_refusal(case=case, actor=actor, action="call", refusal=refusal, now=now)
@@ -385,7 +403,7 @@ def case_call_approve(*, case: Case, actor: User, now: datetime, comment: str = 
     transition = CASE.check(case.status, "call_approve", actor=actor, case=case)
     case = case_move(case=case, transition=transition, actor=actor, now=now,
                      payload={"comment": comment}, level=CaseLevel.COUNTY)
-    hooks.case_call_approved(case=case, now=now)
+    publish(CaseCallApproved(case=case, at=now))
     return case
 
 
@@ -489,7 +507,7 @@ def case_dispatch(*, case: Case, actor: User, lead: Department, now: datetime,
                        "cycle": cycle, "instructions": instructions},
               cycle=cycle, level=CaseLevel.COUNTY, joint_enforcement=joint,
               dispatched_at=case.dispatched_at or now, replied_at=None, evaluation_due_at=None)
-    hooks.assignments_opened(assignments=assignments, now=now)
+    publish(AssignmentsOpened(assignments=tuple(assignments), at=now))
     return assignments
 
 
@@ -506,7 +524,7 @@ def assignment_sign(*, assignment: Assignment, actor: User, now: datetime,
                                   assignment=assignment)
     assignment = assignment_move(assignment=assignment, case=case, transition=transition,
                                  actor=actor, now=now, signed_at=now, signed_by=actor)
-    hooks.assignment_signed(assignment=assignment, now=now)
+    publish(AssignmentSigned(assignment=assignment, at=now))
     return assignment
 
 
@@ -521,7 +539,7 @@ def assignment_progress(*, assignment: Assignment, actor: User, note: str, now: 
                                   assignment=assignment)
     assignment = assignment_move(assignment=assignment, case=case, transition=transition,
                                  actor=actor, now=now, payload={"note": note})
-    hooks.assignment_responded(assignment=assignment, now=now)
+    publish(AssignmentResponded(assignment=assignment, at=now))
     return assignment
 
 
@@ -545,15 +563,13 @@ def assignment_reply(*, assignment: Assignment, actor: User, result: str, now: d
     assignment = assignment_move(assignment=assignment, case=case, transition=transition,
                                  actor=actor, now=now, payload={"result": result},
                                  replied_at=now, replied_by=actor, result=result)
-    hooks.assignment_replied(assignment=assignment, now=now)
+    publish(AssignmentReplied(assignment=assignment, at=now))
     if assignment.role == AssignmentRole.LEAD and not any(
             a.role == AssignmentRole.LEAD and a.status in ASSIGNMENT_OPEN for a in cycle):
-        from huying.cases.deadlines import evaluation_due
-
         case_move(case=case, transition=CASE["all_replied"], actor=None, now=now,
                   payload={"cycle": case.cycle}, replied_at=now,
                   evaluation_due_at=evaluation_due(now))
-        hooks.case_replied(case=case, now=now)
+        publish(CaseReplied(case=case, at=now))
     return assignment
 
 
@@ -574,7 +590,7 @@ def assignment_request_return(*, assignment: Assignment, actor: User, reason: st
                                  actor=actor, now=now,
                                  payload={"reason": reason, "to_town": to_town},
                                  return_reason=reason)
-    hooks.decision_requested(assignment=assignment, what="return", now=now)
+    publish(ReturnRequested(assignment=assignment, at=now))
     return assignment
 
 
@@ -601,7 +617,8 @@ def assignment_decide_return(*, assignment: Assignment, actor: User, approve: bo
         assignment=assignment, case=case, transition=transition, actor=actor, now=now,
         payload={"note": note, "redispatch_to": redispatch_to.code if redispatch_to else None},
         **fields)
-    hooks.assignment_return_decided(assignment=assignment, approved=approve, now=now)
+    publish(ReturnApproved(assignment=assignment, at=now) if approve
+            else ReturnDenied(assignment=assignment, at=now))
     if not approve or assignment.role != AssignmentRole.LEAD:
         return assignment
     others = [a for a in current_assignments(case) if a.pk != assignment.pk]
@@ -613,7 +630,7 @@ def assignment_decide_return(*, assignment: Assignment, actor: User, approve: bo
         if other.status in ASSIGNMENT_OPEN:
             assignment_move(assignment=other, case=case, transition=ASSIGNMENT["cancel"],
                             actor=None, now=now, payload={"reason": "lead returned"})
-            hooks.assignment_closed(assignment=other, now=now)
+            publish(AssignmentCancelled(assignment=other, at=now))
     case_move(case=case, transition=CASE["return_to_triage"], actor=None, now=now,
               payload={"returned_by": assignment.department.code})
     return assignment
@@ -637,7 +654,7 @@ def assignment_redispatch(*, case: Case, returned: Assignment, department: Depar
                                            role=AssignmentRole.LEAD, cycle=case.cycle,
                                            dispatched_at=now, dispatched_by=actor,
                                            instructions=returned.instructions)
-        hooks.assignments_opened(assignments=[target], now=now)
+        publish(AssignmentsOpened(assignments=(target,), at=now))
     event_append(case=case, actor=actor, action="redispatch", from_status=case.status,
                  to_status=case.status, now=now,
                  payload={"lead": department.code, "assignment": target.pk,
@@ -661,7 +678,7 @@ def assignment_request_extension(*, assignment: Assignment, actor: User, extra_d
     assignment_move(assignment=assignment, case=case, transition=transition, actor=actor,
                     now=now, payload={"request": request.pk, "extra_days": extra_days,
                                       "reason": reason})
-    hooks.decision_requested(assignment=assignment, what="extension", now=now)
+    publish(ExtensionRequested(assignment=assignment, at=now))
     return request
 
 
@@ -685,7 +702,8 @@ def assignment_decide_extension(*, request: ExtensionRequest, actor: User, appro
                     now=now, payload={"request": request.pk, "approved": approve,
                                       "extra_days": request.extra_days, "note": note})
     if approve:
-        hooks.extension_approved(assignment=assignment, extra_days=request.extra_days, now=now)
+        publish(ExtensionApproved(assignment=assignment, extra_days=request.extra_days,
+                                  at=now))
     return request
 
 
@@ -698,7 +716,7 @@ def case_suspend(*, case: Case, actor: User, reason: str, now: datetime,
     transition = CASE.check(case.status, "suspend", actor=actor, case=case)
     case = case_move(case=case, transition=transition, actor=actor, now=now,
                      payload={"reason": reason}, suspended_at=now, status_reason=reason)
-    hooks.case_suspended(case=case, now=now)
+    publish(CaseSuspended(case=case, at=now))
     return case
 
 
@@ -710,7 +728,7 @@ def case_resume(*, case: Case, actor: User, now: datetime,
     suspended_at = case.suspended_at
     case = case_move(case=case, transition=transition, actor=actor, now=now,
                      payload={"suspended_at": suspended_at}, suspended_at=None)
-    hooks.case_resumed(case=case, suspended_at=suspended_at, now=now)
+    publish(CaseResumed(case=case, suspended_at=suspended_at, at=now))
     return case
 
 
@@ -737,7 +755,7 @@ def case_evaluate(*, case: Case, actor: User, stars: int, rating: str, now: date
         case_close_leftovers(case=case, now=now)
         case_move(case=case, transition=transition, actor=actor, now=now, payload=payload,
                   closed_at=now, evaluation_due_at=None)
-        hooks.case_evaluated(case=case, evaluation=evaluation, now=now)
+        publish(CaseEvaluated(case=case, evaluation=evaluation, at=now))
         return evaluation
     previous = current_assignments(case)
     lead = reopen_lead or next(a.department for a in previous if a.role == AssignmentRole.LEAD)
@@ -756,8 +774,8 @@ def case_evaluate(*, case: Case, actor: User, stars: int, rating: str, now: date
               payload={**payload, "lead": lead.code, "co": [c.code for c in co],
                        "new_cycle": cycle},
               cycle=cycle, replied_at=None, evaluation_due_at=None)
-    hooks.case_evaluated(case=case, evaluation=evaluation, now=now)
-    hooks.assignments_opened(assignments=assignments, now=now)
+    publish(CaseEvaluated(case=case, evaluation=evaluation, at=now))
+    publish(AssignmentsOpened(assignments=tuple(assignments), at=now))
     return evaluation
 
 
@@ -767,7 +785,7 @@ def case_close_leftovers(*, case: Case, now: datetime) -> None:
         if assignment.status in ASSIGNMENT_OPEN:
             assignment_move(assignment=assignment, case=case, transition=ASSIGNMENT["cancel"],
                             actor=None, now=now, payload={"reason": "cycle ended"})
-            hooks.assignment_closed(assignment=assignment, now=now)
+            publish(AssignmentCancelled(assignment=assignment, at=now))
 
 
 @transaction.atomic
@@ -787,7 +805,7 @@ def case_autoclose(*, case: Case, now: datetime) -> Case | None:
     case = case_move(case=case, transition=transition, actor=None, now=now,
                      payload={"rating": evaluation.rating, "automatic": True},
                      closed_at=now, evaluation_due_at=None)
-    hooks.case_evaluated(case=case, evaluation=evaluation, now=now)
+    publish(CaseEvaluated(case=case, evaluation=evaluation, at=now))
     return case
 
 

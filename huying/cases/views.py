@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from huying.cases.reads import attachment_get_visible
-from huying.common.auth import user_of_request
 from huying.common.errors import NotFound
+from huying.org.auth import user_of_request
 
 
 @require_GET

@@ -9,10 +9,10 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from huying.cases.schemas import int_field
-from huying.common.auth import api_auth
 from huying.notifications import selectors
 from huying.notifications import services as ns
 from huying.notifications.models import Notification
+from huying.org.auth import api_auth
 
 router = Router(tags=["通知"], auth=api_auth)
 

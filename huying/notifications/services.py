@@ -11,20 +11,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from huying.cases.models import Case
 from huying.common.errors import NotFound, ValidationFailed
 from huying.notifications.models import Kind, Notification, WebhookDelivery
+from huying.notifications.tasks import webhook_deliver
 from huying.notifications.webhooks import payload_for
 from huying.org.models import Department, OrgUnit, Role, User
-
-if TYPE_CHECKING:
-    from huying.cases.models import Case
 
 log = logging.getLogger(__name__)
 
@@ -94,8 +92,6 @@ def notify(*, users: Iterable[User], kind: str, title: str, body: str, now: date
 def _enqueue(delivery_ids: list[int]) -> None:
     """Hand the deliveries to huey. If the queue is unreachable the rows stay pending and
     the periodic retry picks them up."""
-    from huying.notifications.tasks import webhook_deliver
-
     try:
         webhook_deliver(delivery_ids)
     except Exception:  # the business action has already committed; never undo it

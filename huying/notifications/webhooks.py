@@ -16,15 +16,12 @@ import logging
 import urllib.request
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db.models import F, Q
 
-from huying.notifications.models import DeliveryStatus, WebhookDelivery
-
-if TYPE_CHECKING:
-    from huying.notifications.models import Notification
+from huying.notifications.models import DeliveryStatus, Notification, WebhookDelivery
 
 log = logging.getLogger(__name__)
 

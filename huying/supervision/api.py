@@ -18,8 +18,8 @@ from ninja import Query, Router, Schema, Status
 
 from huying.cases.models import Case
 from huying.cases.reads import county_by_code, department_by_code
-from huying.common.auth import api_auth
 from huying.common.errors import NotFound, PermissionDenied, ValidationFailed
+from huying.org.auth import api_auth
 from huying.org.models import OrgUnit, User
 from huying.supervision import interviews as iv
 from huying.supervision import selectors

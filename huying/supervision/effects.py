@@ -7,6 +7,7 @@ from datetime import datetime
 
 from huying.cases.events import event_append
 from huying.cases.models import Case
+from huying.supervision import ladder
 from huying.supervision.models import SlaClock, Stage
 
 LEVEL_ACTION = {Stage.HALF: "sla_warning_half", Stage.THREE_QUARTERS: "sla_warning_75",
@@ -19,7 +20,5 @@ def level_fired(*, clock: SlaClock, level: int, now: datetime) -> None:
                  from_status=case.status, to_status=case.status, now=now,
                  payload={"assignment": clock.assignment_id, "metric": clock.metric,
                           "due_at": clock.due_at.isoformat(), "department": clock.department_id})
-    from huying.supervision import ladder
-
     clock.case = case
     ladder.sla_level_fired(clock=clock, level=level, now=now)

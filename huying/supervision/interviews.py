@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from huying.cases import validation
+from huying.cases.events import event_append
 from huying.cases.models import Assignment, Case
 from huying.catalog.models import Colour
 from huying.common.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
@@ -166,8 +167,6 @@ def interview_record(*, actor: User, interview: Interview, notes: str, rectifica
     interview.rectification = rectification
     interview.recorded_by = actor
     interview.save()
-    from huying.cases.events import event_append
-
     case = Case.objects.select_for_update().get(pk=interview.case_id)
     event_append(case=case, actor=actor, action="interview_held", from_status=case.status,
                  to_status=case.status, now=now,

@@ -20,12 +20,21 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from huying.assessment.services import (
+    BREACH_RULE,
+    RATING_UNSATISFIED,
+    breach_source_key,
+    deduction_record,
+    rule_points,
+    scheme_default,
+)
 from huying.cases.models import Assignment, AssignmentRole, Case, Evaluation, Rating
 from huying.catalog.models import Colour
 from huying.org.models import Department, Role
 from huying.supervision import services as sv
 from huying.supervision.interviews import INTERVIEW_RUNGS, interview_open
 from huying.supervision.models import LadderStep, Metric, Rung, SlaClock, Stage, Trigger
+from huying.supervision.slips import slip_issue_for_evaluation
 
 RUNG_OF = {Colour.RED: Rung.PARTY_INTERVIEW, Colour.ORANGE: Rung.GOVERNMENT_INTERVIEW,
            Colour.YELLOW: Rung.CENTRE_INTERVIEW, Colour.BLUE: Rung.DEDUCTION,
@@ -48,8 +57,6 @@ def case_colour(case: Case) -> str:
 
 def deduction_for(rule: str, colour: str) -> Decimal:
     """The rule's points under the default scheme, weighted by the case colour."""
-    from huying.assessment.services import rule_points, scheme_default
-
     return rule_points(scheme=scheme_default(), rule=rule, colour=colour)
 
 
@@ -87,8 +94,6 @@ def sla_level_fired(*, clock: SlaClock, level: int, now: datetime) -> LadderStep
                 "due": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M"),
                 "title": case.title},
             now=now, case=case, dedupe_key=f"sla:{clock.pk}:{level}")
-    from huying.assessment.services import BREACH_RULE, breach_source_key
-
     return escalate(trigger=Trigger.OVERDUE, case=case, department=department,
                     assignment=clock.assignment, clock=clock, now=now,
                     source_key=f"overdue:clock:{clock.pk}",
@@ -112,8 +117,6 @@ def assignment_return_denied(*, assignment: Assignment, now: datetime) -> Ladder
 def case_evaluated(*, case: Case, evaluation: Evaluation, now: datetime) -> LadderStep | None:
     """An unsatisfied evaluation reopens the case (退办/重办): the lead of the evaluated
     cycle climbs the ladder. 不满意 and 基本满意 also bring a supervision slip."""
-    from huying.supervision.slips import slip_issue_for_evaluation
-
     step = None
     lead = (Assignment.objects.filter(case=case, cycle=evaluation.cycle,
                                       role=AssignmentRole.LEAD)
@@ -121,8 +124,6 @@ def case_evaluated(*, case: Case, evaluation: Evaluation, now: datetime) -> Ladd
     if lead is None:
         return None
     if evaluation.rating == Rating.UNSATISFIED:
-        from huying.assessment.services import RATING_UNSATISFIED
-
         step = escalate(trigger=Trigger.RETURN, case=case, department=lead.department,
                         assignment=lead, clock=None, now=now,
                         source_key=f"return:evaluation:{evaluation.pk}",
@@ -169,8 +170,6 @@ def escalate(*, trigger: str, case: Case, department: Department,
         step.interview = interview
         step.save(update_fields=["interview"])
         return step
-    from huying.assessment.services import deduction_record
-
     rule, ledger_key, occurred_at = deduction
     entry = deduction_record(department=department, case=case, rule=rule,
                              points=deduction_for(rule, colour), reason=reason, now=now,

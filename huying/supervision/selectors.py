@@ -6,7 +6,21 @@ from datetime import datetime
 
 from django.db.models import QuerySet
 
-from huying.supervision.models import ClockState, SlaClock, Stage
+from huying.cases.models import Case
+from huying.cases.ports import ClockView
+from huying.supervision.lookback import lookback_cases
+from huying.supervision.models import (
+    ClockState,
+    Interview,
+    InterviewStatus,
+    ListedCase,
+    SlaClock,
+    Slip,
+    SlipKind,
+    SlipStatus,
+    Stage,
+)
+from huying.workdays.selectors import work_calendar
 
 
 def case_ids_overdue(*, now: datetime) -> QuerySet:
@@ -19,6 +33,21 @@ def case_ids_overdue(*, now: datetime) -> QuerySet:
 def clocks_of_case(case_id: int) -> QuerySet[SlaClock]:
     return SlaClock.objects.filter(case_id=case_id).select_related("department").order_by(
         "cycle", "department_id", "metric")
+
+
+def case_clock_views(case: Case, now: datetime) -> list[ClockView]:
+    """The SLA clocks of every cycle of a case, as the case detail shows them (provided to
+    `cases.ports`); working time left only while a clock still counts."""
+    calendar = work_calendar()
+    views = []
+    for clock in clocks_of_case(case.pk):
+        remaining = None
+        if clock.state in (ClockState.RUNNING, ClockState.PAUSED):
+            remaining = calendar.working_seconds_between(now, clock.due_at)
+        views.append(ClockView(clock.assignment_id, clock.department.code, clock.department.name,
+                               clock.cycle, clock.metric, clock.due_at, clock.state,
+                               clock.stage, remaining))
+    return views
 
 
 # ---------------------------------------------------------------------------------------
@@ -47,8 +76,6 @@ def board_warnings(*, county_id: int, department_ids: list[int] | None = None) -
 
 
 def interviews_open(*, county_id: int, department_ids: list[int] | None = None) -> QuerySet:
-    from huying.supervision.models import Interview, InterviewStatus
-
     rows = Interview.objects.filter(case__county_id=county_id, status=InterviewStatus.SCHEDULED)
     if department_ids is not None:
         rows = rows.filter(department_id__in=department_ids)
@@ -57,8 +84,6 @@ def interviews_open(*, county_id: int, department_ids: list[int] | None = None) 
 
 def interviews_list(*, county_id: int, department_ids: list[int] | None = None,
                     status: str | None = None) -> QuerySet:
-    from huying.supervision.models import Interview
-
     rows = Interview.objects.filter(case__county_id=county_id)
     if department_ids is not None:
         rows = rows.filter(department_id__in=department_ids)
@@ -69,8 +94,6 @@ def interviews_list(*, county_id: int, department_ids: list[int] | None = None,
 
 def slips_list(*, county_id: int, department_ids: list[int] | None = None,
                kind: str | None = None, status: str | None = None) -> QuerySet:
-    from huying.supervision.models import Slip
-
     rows = Slip.objects.filter(county_id=county_id)
     if department_ids is not None:
         rows = rows.filter(department_id__in=department_ids)
@@ -83,15 +106,11 @@ def slips_list(*, county_id: int, department_ids: list[int] | None = None,
 
 def slips_awaiting_reply(*, county_id: int, department_ids: list[int] | None = None
                          ) -> QuerySet:
-    from huying.supervision.models import SlipKind, SlipStatus
-
     return slips_list(county_id=county_id, department_ids=department_ids).filter(
         kind__in=[SlipKind.SUPERVISION, SlipKind.WARNING], status=SlipStatus.ISSUED)
 
 
 def listed_cases(*, county_id: int, active: bool = True) -> QuerySet:
-    from huying.supervision.models import ListedCase
-
     rows = ListedCase.objects.filter(case__county_id=county_id)
     if active:
         rows = rows.filter(delisted_at__isnull=True)
@@ -101,8 +120,6 @@ def listed_cases(*, county_id: int, active: bool = True) -> QuerySet:
 def board_summary(*, county, now: datetime, department_ids: list[int] | None = None
                   ) -> dict[str, int]:
     """The counters of the supervision board (scoped to departments for department staff)."""
-    from huying.supervision.lookback import lookback_cases
-
     summary = {
         "breaches": board_breaches(county_id=county.pk, department_ids=department_ids).count(),
         "warnings": board_warnings(county_id=county.pk, department_ids=department_ids).count(),

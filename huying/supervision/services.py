@@ -6,8 +6,7 @@ The permission and people helpers here are shared by the ladder, interviews and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
@@ -17,6 +16,7 @@ from huying.cases import validation
 from huying.cases.events import event_append
 from huying.cases.models import Case
 from huying.common.errors import NotFound, PermissionDenied, ValidationFailed
+from huying.notifications.services import notify
 from huying.org.models import Department, DepartmentKind, Membership, OrgUnit, Role, User
 from huying.supervision.models import LeaderKind, LeaderPost, ListedCase
 
@@ -157,8 +157,6 @@ def require_supervisor(actor: User | None, county: OrgUnit) -> None:
 
 def tell(*, users: Iterable[User | None], kind: str, title: str, body: str, now: datetime,
          case: Case | None = None, link: str = "", dedupe_key: str | None = None) -> None:
-    from huying.notifications.services import notify
-
     recipients = _unique(u for u in users if u is not None)
     if recipients:
         notify(users=recipients, kind=kind, title=title, body=body, now=now, case=case,
@@ -230,55 +228,3 @@ def case_delist(*, actor: User, case: Case, note: str, now: datetime) -> ListedC
     event_append(case=case, actor=actor, action="delisted_supervision", from_status=case.status,
                  to_status=case.status, now=now, payload={"note": note, "listing": listing.pk})
     return listing
-
-
-# ---------------------------------------------------------------------------------------
-# the periodic sweep (huey every minute, or `huying sweep` from cron)
-
-
-@dataclass
-class SweepRun:
-    examined: int = 0
-    fired: dict[int, int] = field(default_factory=lambda: {1: 0, 2: 0, 3: 0})
-    autoclose_examined: int = 0
-    autoclosed: int = 0
-
-    @property
-    def total(self) -> int:
-        return sum(self.fired.values())
-
-
-def autoclose_due(*, now: datetime, batch: int = 500,
-                  progress: Callable[[int], None] | None = None) -> tuple[int, int]:
-    """Close replied cases whose evaluation window lapsed; candidates come from the
-    (status, evaluation_due_at) index. Returns (examined, closed)."""
-    from huying.cases.models import CaseStatus
-    from huying.cases.services import case_autoclose
-
-    examined = closed = 0
-    last_id = 0
-    while True:
-        due = list(Case.objects.filter(status=CaseStatus.REPLIED, evaluation_due_at__lte=now,
-                                       pk__gt=last_id)
-                   .order_by("pk").values_list("pk", flat=True)[:batch])
-        if not due:
-            return examined, closed
-        last_id = due[-1]
-        for pk in due:
-            examined += 1
-            # case_autoclose locks the row and re-checks, so a concurrent evaluation or a
-            # second sweep leaves it alone (returns None).
-            if case_autoclose(case=Case(pk=pk), now=now) is not None:
-                closed += 1
-        if progress is not None:
-            progress(examined)
-
-
-def sweep_run(*, now: datetime, batch: int = 500) -> SweepRun:
-    """One pass: fire due SLA levels (warnings, breaches → the ladder), then autoclose."""
-    from huying.supervision.sla import sla_sweep_due
-
-    result = sla_sweep_due(now=now, batch=batch)
-    run = SweepRun(examined=result.examined, fired=dict(result.fired))
-    run.autoclose_examined, run.autoclosed = autoclose_due(now=now, batch=batch)
-    return run

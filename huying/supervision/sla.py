@@ -1,7 +1,8 @@
 """SLA clocks: start, stop, pause, extend — and the sweep that fires warnings and breaches.
 
-Called by the case services (through `huying.cases.hooks`) inside their transaction, and by
-the periodic sweep. Every instant is computed with the working calendar of one operation.
+Called by `supervision/subscribers.py` on the case lifecycle's domain events, inside the
+case action's transaction, and by the periodic sweep. Every instant is computed with the
+working calendar of one operation.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db.models import Q
 from huying.cases.models import Assignment, Case
 from huying.catalog.models import LimitUnit, MatterType
 from huying.catalog.rules import strictest_limit
+from huying.supervision import effects
 from huying.supervision.models import ClockState, Metric, SlaClock, Stage
 from huying.workdays.calendar import WorkCalendar
 from huying.workdays.selectors import work_calendar
@@ -206,7 +208,5 @@ def clock_fire_due_levels(*, pk: int, now: datetime, result: SweepResult) -> Non
                 return  # another worker fired this level, or the clock stopped meanwhile
             for name, value in updates.items():
                 setattr(clock, name, value)
-            from huying.supervision import effects
-
             effects.level_fired(clock=clock, level=level, now=now)
             result.fired[level] += 1

@@ -19,6 +19,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from huying.assessment import selectors as assessment_selectors
 from huying.cases import validation
 from huying.cases.models import Assignment, AssignmentStatus, Case, CaseStatus, Evaluation, Rating
 from huying.common.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
@@ -26,6 +27,7 @@ from huying.org.models import Department, Level, OrgUnit, Role, User
 from huying.supervision import services as sv
 from huying.supervision.models import Slip, SlipCounter, SlipKind, SlipStatus
 from huying.supervision.selectors import case_ids_overdue
+from huying.workdays.selectors import work_calendar
 
 OPEN_CASE_STATUSES = (CaseStatus.TRIAGE, CaseStatus.DISPATCHED, CaseStatus.REPLIED)
 NOT_COUNTED = (CaseStatus.REJECTED, CaseStatus.MERGED)
@@ -190,8 +192,6 @@ def slip_issue_prompt(*, county: OrgUnit, day: date, now: datetime) -> Slip:
 
 
 def default_deadline(now: datetime) -> datetime:
-    from huying.workdays.selectors import work_calendar
-
     days = getattr(settings, "HUYING_SUPERVISION_SLIP_WORKING_DAYS", 5)
     return work_calendar().add(now, days, "working_days")
 
@@ -306,13 +306,11 @@ def month_span(month: date) -> tuple[datetime, datetime]:
 def bottom_three(*, county: OrgUnit, month: date) -> dict[int, dict]:
     """The departments the towns' evaluations rank in the bottom 3 in `month`: department
     id → {rank, score, of}. Departments without evaluations have no score and no rank."""
-    from huying.assessment.selectors import ranking_for_period
-
     start, end = month_span(month)
-    rows = [row for row in ranking_for_period(county=county, kind="department",
-                                              period_start=start, period_end=end,
-                                              by="town_evaluation")
-            if row.score is not None]
+    ranking = assessment_selectors.ranking_for_period(
+        county=county, kind="department", period_start=start, period_end=end,
+        by="town_evaluation")
+    rows = [row for row in ranking if row.score is not None]
     if not rows:
         return {}
     rows.sort(key=lambda row: (row.rank, row.code))

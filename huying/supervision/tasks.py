@@ -11,8 +11,8 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from huying.org.models import Level, OrgUnit
-from huying.supervision.services import sweep_run
 from huying.supervision.slips import previous_month, slip_issue_prompt, slips_issue_warning_monthly
+from huying.supervision.sweep import sweep_run
 
 log = logging.getLogger(__name__)
 

@@ -14,14 +14,18 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from huying.cases.actions.base import REGISTRY, Action, FormContext, Target, Widget
+from huying.cases.actions.base import (
+    FORM_CARRIED_FIELDS,
+    REGISTRY,
+    Action,
+    FormContext,
+    Target,
+    Widget,
+)
 from huying.cases.actions.parse import form_data
 from huying.cases.actions.run import allowed_on_assignment, allowed_on_case, perform
 from huying.cases.models import Assignment, Case
 from huying.org.models import User
-
-# Sent by the form template itself, not shown as fields.
-HIDDEN_FIELDS = frozenset({"expected_version", "assignment"})
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,7 @@ def page_fields(action: Action, ctx: FormContext) -> list[Field]:
     fields = []
     for name, info in action.input.model_fields.items():
         widget = action.widgets.get(name)
-        if name in HIDDEN_FIELDS or widget is None:
+        if name in FORM_CARRIED_FIELDS or widget is None:
             continue
         if widget.when is not None and not widget.when(ctx):
             continue

@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from huying.cases import selectors
 from huying.cases.models import Assignment, Case, CaseStatus
 from huying.org.models import DEPARTMENT_ROLES, GRID_ROLES, Role, User
+from huying.supervision.models import ClockState, SlaClock
 from huying.web.roles import roles_of
+from huying.workdays.selectors import work_calendar
 
 CASE, ASSIGNMENT = "case", "assignment"
 
@@ -161,9 +163,6 @@ class Countdown:
 def countdowns(rows: list, kind: str, *, now: datetime) -> None:
     """Set `row.countdown` on each case or assignment of one page: the nearest running (or
     paused) clock of the current cycle, or the evaluation window of a replied case."""
-    from huying.supervision.models import ClockState, SlaClock
-    from huying.workdays.selectors import work_calendar
-
     if not rows:
         return
     cases = [r.case if kind == ASSIGNMENT else r for r in rows]

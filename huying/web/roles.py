@@ -4,7 +4,7 @@ county. Read from the memberships the case scope already caches on the user obje
 from __future__ import annotations
 
 from huying.cases.scope import places_of
-from huying.org.models import DEPARTMENT_ROLES, GRID_ROLES, Level, OrgUnit, Role, User
+from huying.org.models import DEPARTMENT_ROLES, GRID_ROLES, Department, Level, OrgUnit, Role, User
 
 
 def roles_of(user: User) -> set[str]:
@@ -33,8 +33,6 @@ def places_label(user: User) -> str:
     for place in places_of(user):
         name = place.unit.name if place.unit is not None else ""
         if place.department_id is not None:
-            from huying.org.models import Department
-
             department = Department.objects.filter(pk=place.department_id).first()
             name = str(department) if department else name
         if name and name not in names:

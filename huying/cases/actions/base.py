@@ -127,6 +127,8 @@ class Action:
 
 
 REGISTRY: dict[str, Action] = {}
+# Inputs a page's form carries by itself (hidden), never shown as fields.
+FORM_CARRIED_FIELDS = frozenset({"expected_version", "assignment"})
 
 
 def declare(action: Action) -> Action:

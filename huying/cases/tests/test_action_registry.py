@@ -6,9 +6,15 @@ from __future__ import annotations
 import pytest
 
 from huying.cases import states
-from huying.cases.actions.base import REGISTRY, Action, Target, Widget, declare
+from huying.cases.actions.base import (
+    FORM_CARRIED_FIELDS,
+    REGISTRY,
+    Action,
+    Target,
+    Widget,
+    declare,
+)
 from huying.cases.schemas import ReasonIn, case_out
-from huying.web.actions import HIDDEN_FIELDS
 
 QUEUES = {"local", "to_approve", "to_triage", "to_sign", "to_handle", "to_evaluate",
           "decisions"}
@@ -38,7 +44,7 @@ def test_every_queue_an_action_names_is_a_real_queue():
 @pytest.mark.parametrize("name", sorted(n for n, a in REGISTRY.items() if a.page))
 def test_every_page_field_of_an_action_has_a_widget(name):
     action = REGISTRY[name]
-    shown = set(action.input.model_fields) - HIDDEN_FIELDS
+    shown = set(action.input.model_fields) - FORM_CARRIED_FIELDS
     assert shown <= set(action.widgets), f"{name}: fields without a widget"
     if action.files:
         assert action.files in action.widgets

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from huying.cases.models import Attachment, CaseStatus
 from huying.cases.tests.conftest import dispatched, report
-from huying.common.auth import token_issue
+from huying.org.auth import token_issue
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 200

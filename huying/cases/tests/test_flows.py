@@ -18,7 +18,6 @@ from huying.cases.models import (
 )
 from huying.cases.tests.conftest import MONDAY, called, dispatched, report
 from huying.common.errors import NotOnList, ValidationFailed
-from huying.supervision.models import ClockState, Metric, SlaClock
 
 
 def test_rongcheng_flow_initiator_centre_department_evaluation(world, now):
@@ -115,22 +114,6 @@ def test_grid_worker_registers_only_what_grid_admission_admits(world, now):
     assert case.status == CaseStatus.REGISTERED
 
 
-def test_return_approved_and_redispatched_elsewhere(world, now):
-    case, (lead, _co) = dispatched(world)
-    cs.assignment_request_return(assignment=lead, actor=world.user("responder_d05"),
-                                 reason="属供电线路故障，不属本部门职责", now=now)
-    cs.assignment_decide_return(assignment=lead, actor=world.user("supervisor"), approve=True,
-                                redispatch_to=world.dept("D07"), now=now)
-    lead.refresh_from_db()
-    case.refresh_from_db()
-    assert lead.status == AssignmentStatus.RETURNED
-    assert case.status == CaseStatus.DISPATCHED
-    new_lead = case.assignments.get(role="lead", status=AssignmentStatus.PENDING)
-    assert new_lead.department.code == "D07"
-    assert SlaClock.objects.filter(assignment=new_lead, state=ClockState.RUNNING).count() == 3
-    assert not SlaClock.objects.filter(assignment=lead, state=ClockState.RUNNING).exists()
-
-
 def test_return_redispatched_to_a_co_handler_promotes_it_to_lead(world, now):
     _case, (lead, co) = dispatched(world)
     cs.assignment_request_return(assignment=lead, actor=world.user("responder_d05"),
@@ -174,38 +157,6 @@ def test_return_without_redispatch_goes_back_to_triage(world, now):
     case.refresh_from_db()
     co.refresh_from_db()
     assert case.status == CaseStatus.TRIAGE and co.status == AssignmentStatus.CANCELLED
-
-
-def test_extension_approved_moves_the_completion_due_time(world, now):
-    _case, (lead, _co) = dispatched(world)
-    cs.assignment_sign(assignment=lead, actor=world.user("responder_d05"), now=now)
-    before = SlaClock.objects.get(assignment=lead, metric=Metric.COMPLETE).due_at
-    request = cs.assignment_request_extension(assignment=lead, actor=world.user("responder_d05"),
-                                              extra_days=3, reason="需采购灯具", now=now)
-    cs.assignment_decide_extension(request=request, actor=world.user("supervisor"),
-                                   approve=True, now=now)
-    after = SlaClock.objects.get(assignment=lead, metric=Metric.COMPLETE).due_at
-    assert after - before == timedelta(days=3)  # Mon 2026-03-09 → Thu 03-12, both 17:30
-
-
-def test_unsatisfied_evaluation_reopens_to_the_same_departments(world, now):
-    case, (lead,) = dispatched(world, co=())
-    cs.assignment_sign(assignment=lead, actor=world.user("responder_d05"), now=now)
-    cs.assignment_reply(assignment=lead, actor=world.user("responder_d05"), result="已处理",
-                        now=now)
-    case.refresh_from_db()
-    with pytest.raises(ValidationFailed):  # unsatisfied needs a comment
-        cs.case_evaluate(case=case, actor=world.user("initiator_a"), stars=1,
-                         rating=Rating.UNSATISFIED, now=now)
-    cs.case_evaluate(case=case, actor=world.user("initiator_a"), stars=1,
-                     rating=Rating.UNSATISFIED, comment="路灯仍不亮", now=now)
-    case.refresh_from_db()
-    assert (case.status, case.cycle) == (CaseStatus.DISPATCHED, 2)
-    new = case.assignments.get(cycle=2)
-    assert new.department.code == "D05" and new.status == AssignmentStatus.PENDING
-    # the old cycle's clocks stay on the record
-    assert SlaClock.objects.filter(assignment=lead).count() == 3
-    assert SlaClock.objects.filter(assignment=new, state=ClockState.RUNNING).count() == 3
 
 
 def test_joint_enforcement_lead_replies_once_after_the_teams(world, now):
@@ -268,23 +219,3 @@ def test_called_case_reaches_the_triage_queue(world):
 
     case = called(world)
     assert case in queue_to_triage(world.user("supervisor"))
-
-
-def test_the_people_who_must_act_next_are_notified(world, now):
-    from huying.notifications.selectors import notifications_for
-
-    def kinds(name):
-        return [n.kind for n in notifications_for(world.user(name))]
-
-    case = report(world)
-    case = cs.case_call(case=case, actor=world.user("initiator_a"), reason="需部门处理", now=now)
-    assert kinds("reviewer_a") == ["decision"] and kinds("reviewer_b") == []
-    cs.case_call_approve(case=case, actor=world.user("reviewer_a"), now=now)
-    assert "new_work" in kinds("supervisor")
-    lead, = cs.case_dispatch(case=case, actor=world.user("supervisor"), lead=world.dept("D05"),
-                             now=now)
-    assert "new_work" in kinds("responder_d05") and kinds("responder_d07") == []
-    cs.assignment_sign(assignment=lead, actor=world.user("responder_d05"), now=now)
-    cs.assignment_reply(assignment=lead, actor=world.user("responder_d05"), result="已修复",
-                        now=now)
-    assert "evaluation" in kinds("initiator_a")

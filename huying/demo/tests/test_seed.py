@@ -164,6 +164,16 @@ def test_the_demo_logins_cover_every_kind_of_user(county):
     assert all(r.password == DEMO_PASSWORD and r.place != "—" for r in rows)
 
 
+def test_the_sign_in_page_lists_the_demo_logins_only_when_switched_on(county, client,
+                                                                       settings):
+    settings.HUYING_DEMO_LOGINS = True
+    page = client.get("/accounts/login/").content.decode()
+    assert "town01_initiator" in page and DEMO_PASSWORD in page
+    settings.HUYING_DEMO_LOGINS = False
+    page = client.get("/accounts/login/").content.decode()
+    assert "town01_initiator" not in page and DEMO_PASSWORD not in page
+
+
 def test_the_commands_print_progress_and_logins(db, capsys):
     call_command("demo", "seed", "--small", "--seed", "3")
     out = capsys.readouterr().out

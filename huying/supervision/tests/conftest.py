@@ -8,11 +8,11 @@ import pytest
 from huying.cases import services as cs
 from huying.cases.models import Case
 from huying.cases.tests.conftest import called
-from huying.common.testing import World, build_world, person
 from huying.org import services as org
 from huying.org.models import Role
 from huying.supervision.models import LeaderKind
 from huying.supervision.services import leader_post_set
+from tests.factories import World, build_world, person
 
 TZ = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)

@@ -12,7 +12,7 @@ from django.test import Client
 
 from huying.supervision import slips as sl
 from huying.supervision.models import Interview
-from huying.supervision.services import sweep_run
+from huying.supervision.sweep import sweep_run
 from huying.supervision.tests.conftest import RED, YELLOW, dispatch
 
 

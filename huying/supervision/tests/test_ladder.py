@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 
 from huying.assessment.models import Deduction
-from huying.cases import hooks
 from huying.cases import services as cs
+from huying.cases.domain_events import CaseEvaluated, ReturnDenied
 from huying.cases.models import Evaluation
+from huying.common.bus import publish
 from huying.common.errors import PermissionDenied, TransitionNotAllowed
 from huying.notifications.models import Notification
 from huying.supervision import interviews as iv
@@ -25,7 +26,8 @@ from huying.supervision.models import (
     Stage,
     Trigger,
 )
-from huying.supervision.services import leader_post_set, sweep_run
+from huying.supervision.services import leader_post_set
+from huying.supervision.sweep import sweep_run
 from huying.supervision.tests.conftest import BLUE, GREEN, ORANGE, RED, YELLOW, dispatch
 
 
@@ -148,7 +150,7 @@ def test_a_denied_return_is_shirking_and_climbs_the_ladder_once(world, now):
     assert interview.trigger == Trigger.SHIRKING
     assert interview.interviewer == world.user("gov_leader")
     # the hook again (a retried job): nothing new
-    hooks.assignment_return_decided(assignment=lead, approved=False, now=now)
+    publish(ReturnDenied(assignment=lead, at=now))
     assert Interview.objects.count() == 1
     assert LadderStep.objects.filter(trigger=Trigger.SHIRKING).count() == 1
 
@@ -170,7 +172,7 @@ def reply_and_evaluate(world, case, assignment, now, rating, comment="没有解�
                                   rating=rating, comment=comment, now=now)
     case.refresh_from_db()
     # case_evaluate called the hook already; a second call (a retried job) changes nothing.
-    hooks.case_evaluated(case=case, evaluation=evaluation, now=now)
+    publish(CaseEvaluated(case=case, evaluation=evaluation, at=now))
     return evaluation
 
 
@@ -181,7 +183,7 @@ def test_an_unsatisfied_evaluation_is_a_return_and_climbs_the_ladder(world, now)
     interview = Interview.objects.get()
     assert interview.trigger == Trigger.RETURN and interview.assignment == lead
     assert interview.interviewee == world.user("deputy_d05")
-    hooks.case_evaluated(case=case, evaluation=evaluation, now=now)
+    publish(CaseEvaluated(case=case, evaluation=evaluation, at=now))
     assert Interview.objects.count() == 1
 
 

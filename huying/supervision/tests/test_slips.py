@@ -10,15 +10,16 @@ import docx
 import pytest
 
 from huying.assessment.selectors import RankRow
-from huying.cases import hooks
 from huying.cases import services as cs
+from huying.cases.domain_events import CaseEvaluated
 from huying.cases.tests.conftest import report
+from huying.common.bus import publish
 from huying.common.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
 from huying.notifications.models import Notification
 from huying.supervision import slips as sl
 from huying.supervision.documents import slip_document
 from huying.supervision.models import Slip, SlipKind, SlipStatus
-from huying.supervision.services import sweep_run
+from huying.supervision.sweep import sweep_run
 from huying.supervision.tests.conftest import GREEN, RED, TZ, YELLOW, dispatch
 
 
@@ -106,7 +107,7 @@ def evaluate(world, case, assignment, now, rating):
     evaluation = cs.case_evaluate(case=case, actor=world.user("initiator_a"), stars=2,
                                   rating=rating, comment="问题仍然存在", now=now)
     case.refresh_from_db()
-    hooks.case_evaluated(case=case, evaluation=evaluation, now=now)  # again: no effect
+    publish(CaseEvaluated(case=case, evaluation=evaluation, at=now))  # again: no effect
     return evaluation
 
 

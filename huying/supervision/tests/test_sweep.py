@@ -15,12 +15,12 @@ from django.db import connection
 from huying.assessment.models import Deduction
 from huying.cases import services as cs
 from huying.cases.models import CaseStatus
-from huying.common.testing import build_world
 from huying.notifications.models import Notification
 from huying.supervision.models import Interview, LadderStep, SlaClock, Stage
-from huying.supervision.services import sweep_run
+from huying.supervision.sweep import sweep_run
 from huying.supervision.tests.conftest import BLUE, GREEN, RED, TZ, YELLOW, dispatch, staff_world
 from huying.workdays.services import calendar_override_set, calendar_seed_from_library
+from tests.factories import build_world
 
 ONE = timedelta(seconds=1)
 

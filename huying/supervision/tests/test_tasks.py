@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from huying.supervision import tasks
+from huying.supervision.sweep import SweepRun
 
 
 def utc(*args) -> datetime:
@@ -27,8 +28,6 @@ def test_warning_slips_on_the_first_at_nine_shanghai_time():
 
 
 def test_the_jobs_run_their_services(db, monkeypatch):
-    from huying.supervision.services import SweepRun
-
     calls = []
 
     def fake_sweep(**kwargs) -> SweepRun:

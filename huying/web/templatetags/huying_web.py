@@ -14,9 +14,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from huying.cases import states
-from huying.cases.models import AssignmentStatus, CaseLevel, CaseStatus, Channel
+from huying.cases.models import AssignmentStatus, CaseLevel, CaseStatus, Channel, Rating
 from huying.catalog.models import Colour
+from huying.notifications.selectors import unread_count
+from huying.org.models import Department
 from huying.supervision.models import ClockState, Metric
+from huying.web.nav import nav_for
+from huying.web.roles import role_labels
 
 register = template.Library()
 
@@ -106,8 +110,6 @@ def event_details(payload: dict | None) -> list[tuple[str, str]]:
                      % {"lead": department_names([payload["lead"]]),
                         "co": department_names(co) or "—"}))
     if payload.get("rating"):
-        from huying.cases.models import Rating
-
         rating = payload["rating"]
         label = str(Rating(rating).label) if rating in Rating.values else rating
         rows.append((_("Rating"), f"{'★' * int(payload.get('stars') or 0)} {label}"))
@@ -121,8 +123,6 @@ def event_details(payload: dict | None) -> list[tuple[str, str]]:
 
 
 def department_names(codes: list[str]) -> str:
-    from huying.org.models import Department
-
     names = dict(Department.objects.filter(code__in=codes).values_list("code", "name"))
     return "、".join(names.get(code, code) for code in codes)
 
@@ -139,8 +139,6 @@ def channel_label(channel: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def nav_links(context) -> list:
-    from huying.web.nav import nav_for
-
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return []
@@ -153,17 +151,11 @@ def unread_notifications(context) -> int:
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return 0
-    try:
-        from huying.notifications.selectors import unread_count
-    except ImportError:  # the notification centre is optional for a page to render
-        return 0
     return unread_count(request.user)
 
 
 @register.simple_tag(takes_context=True)
 def user_roles(context) -> str:
-    from huying.web.roles import role_labels
-
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return ""

@@ -17,8 +17,8 @@ from django.urls import reverse
 from huying.cases import services as cs
 from huying.cases.actions.base import REGISTRY, Target
 from huying.cases.models import Assignment, AssignmentRole, Case, CaseEvent, Channel
-from huying.common.testing import World
 from huying.web.tests.conftest import HTMX, dispatched, in_triage, report
+from tests.factories import World
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00"
        b"\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05"

@@ -15,7 +15,6 @@ from django.utils import timezone
 from huying.assessment.services import deduction_record
 from huying.cases import services as cs
 from huying.cases.models import Case, CaseStatus
-from huying.common.testing import build_world
 from huying.supervision import slips as sl
 from huying.supervision.models import Interview
 from huying.web.tests.browser import (  # noqa: F401
@@ -26,6 +25,7 @@ from huying.web.tests.browser import (  # noqa: F401
     seeded_calendar,
     sign_in,
 )
+from tests.factories import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

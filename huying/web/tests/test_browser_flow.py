@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from huying.cases import services as cs
 from huying.cases.models import Case, CaseStatus
-from huying.common.testing import build_world
 from huying.web.tests.browser import browser, screenshot, seeded_calendar, sign_in  # noqa: F401
+from tests.factories import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

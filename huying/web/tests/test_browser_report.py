@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from huying.cases.models import Case, CaseStatus, Channel
-from huying.common.testing import build_world
 from huying.web.tests.browser import (  # noqa: F401
     PHONE,
     browser,
@@ -16,6 +15,7 @@ from huying.web.tests.browser import (  # noqa: F401
     seeded_calendar,
     sign_in,
 )
+from tests.factories import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

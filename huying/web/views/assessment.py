@@ -37,7 +37,7 @@ from huying.analytics.periods import PERIOD_KINDS, period_bounds, period_label
 from huying.assessment import access
 from huying.assessment import selectors as assessment_selectors
 from huying.assessment.bulletins import bulletin_export, bulletin_title
-from huying.assessment.models import Appeal, AppealStatus, Deduction, DeductionStatus
+from huying.assessment.models import Appeal, AppealStatus, Deduction, DeductionStatus, Dimension
 from huying.assessment.selectors import department_score, ranking_for_period, towns_of
 from huying.assessment.services import (
     appeal_blocked,
@@ -123,8 +123,6 @@ def rankings(request: HttpRequest) -> HttpResponse:
 
 
 def _dimension_names() -> list[tuple[str, str]]:
-    from huying.assessment.models import Dimension
-
     return [(code, str(label)) for code, label in Dimension.choices]
 
 

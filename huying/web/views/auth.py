@@ -1,5 +1,6 @@
 """Sign-in and sign-out. The sign-in page lists the demo users when HUYING_DEMO_LOGINS is on
-(the demo sets it; production never does)."""
+(the demo sets it; production never does); the demo app offers them through
+`common.signin`, so the pages do not import the demo."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 
+from huying.common.signin import sign_in_hints
+
 
 class LoginView(auth_views.LoginView):
     template_name = "web/login.html"
@@ -15,15 +18,9 @@ class LoginView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["demo_logins"] = demo_logins() if getattr(
+        context["demo_logins"] = sign_in_hints() if getattr(
             settings, "HUYING_DEMO_LOGINS", False) else []
         return context
-
-
-def demo_logins() -> list:
-    from huying.demo.seed import demo_login_rows
-
-    return demo_login_rows()
 
 
 class LogoutView(auth_views.LogoutView):

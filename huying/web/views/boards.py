@@ -24,8 +24,9 @@ from django.utils.translation import gettext as _
 
 from huying.cases.actions.run import allowed_on_case
 from huying.cases.models import Case
+from huying.cases.selectors import case_get_visible
 from huying.common.errors import DomainError, NotFound, StaleVersion, TransitionNotAllowed
-from huying.org.models import User
+from huying.org.models import Role, User
 from huying.web import actions
 from huying.web.roles import roles_of
 from huying.web.views.common import is_htmx, now
@@ -35,8 +36,6 @@ ITEM_TEMPLATE = "web/boards/_item.html"
 
 def require_roles(user: User, roles: Iterable[str]) -> set[str]:
     """403 unless the user holds one of `roles` (administrators pass everywhere)."""
-    from huying.org.models import Role
-
     held = roles_of(user)
     if not (held & set(roles)) and Role.ADMIN not in held:
         raise Forbidden(_("This page is not for your role."))
@@ -133,8 +132,6 @@ def run_inline(request: HttpRequest, number: str, action: str, *, make_item: Ite
 
 def reads_case(user: User, number: str, *, missing_ok: bool = False) -> Case | None:
     """The case if the user sees it; 404 (or None with `missing_ok`) otherwise."""
-    from huying.cases.selectors import case_get_visible
-
     try:
         return case_get_visible(user, number)
     except NotFound as error:

@@ -51,6 +51,7 @@ from huying.web.queues import CASE, QueueFilters
 from huying.web.roles import county_of
 from huying.web.views.boards import BoardItem, board_item, default_form, require_roles, run_inline
 from huying.web.views.common import is_htmx, now, text
+from huying.workdays.selectors import work_calendar
 
 PAGE_SIZE = 20
 # Department staff reach the board too: their slips to answer and interviews are there.
@@ -155,8 +156,6 @@ def _scope(user: User, county: OrgUnit) -> list[int] | None:
 
 
 def _clock_rows(rows, when: datetime) -> list:
-    from huying.workdays.selectors import work_calendar
-
     calendar = work_calendar()
     rows = list(rows)
     for clock in rows:

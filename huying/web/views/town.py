@@ -32,7 +32,7 @@ from huying.cases.selectors import (
     queue_to_evaluate,
     rally_calls_open_to,
 )
-from huying.common.errors import DomainError, ValidationFailed
+from huying.common.errors import DomainError, NotFound, ValidationFailed
 from huying.org.models import Role, User
 from huying.web.nav import NAV, NavItem
 from huying.web.views.boards import (
@@ -172,8 +172,6 @@ def volunteer_page(request: HttpRequest) -> HttpResponse:
 
 
 def _rally(user: User, rally_id: int) -> RallyCall:
-    from huying.common.errors import NotFound
-
     try:
         return reads.rally_get_visible(user, rally_id)
     except NotFound as error:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huying.common.errors import ValidationFailed
-from huying.supervision.services import sweep_run
+from huying.supervision.sweep import sweep_run
 from huying.workdays.inputs import parse_instant
 
 

@@ -14,8 +14,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huying.common.auth import token_issue, token_revoke
 from huying.common.errors import DomainError
+from huying.org.auth import token_issue, token_revoke
 from huying.org.models import User
 
 

@@ -10,10 +10,10 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
-from huying.common.auth import token_digest, token_issue, token_revoke
 from huying.common.errors import PermissionDenied
 from huying.common.models import ApiToken
-from huying.common.testing import build_world
+from huying.org.auth import token_digest, token_issue, token_revoke
+from tests.factories import build_world
 
 QUEUES = "/api/v1/queues"
 

@@ -1,0 +1,106 @@
+"""Who is told what when the case lifecycle moves.
+
+The notices run inside the case action's transaction (`Phase.IN_TRANSACTION`), so a notice
+rolls back with an action that failed and is there as soon as the action returns; what
+leaves the process (the webhook delivery) is handed over only on commit, by `notify`
+itself. The table of all subscribers is in `docs/architecture.md`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils.translation import gettext as _
+
+from huying.cases.domain_events import (
+    AssignmentsOpened,
+    CaseCallApproved,
+    CaseCalled,
+    CaseReplied,
+    ExtensionRequested,
+    ReturnRequested,
+)
+from huying.cases.models import Assignment, Case
+from huying.common.bus import Phase, subscribe
+from huying.notifications.models import Kind
+from huying.notifications.services import notify, notify_department, notify_role_in_unit
+from huying.org.models import Role
+
+
+def link(case: Case) -> str:
+    return f"/cases/{case.number}"
+
+
+@subscribe(AssignmentsOpened, when=Phase.IN_TRANSACTION)
+def tell_departments_of_new_work(event: AssignmentsOpened) -> None:
+    now = event.at
+    for assignment in event.assignments:
+        case = assignment.case
+        notify_department(
+            department=assignment.department, kind=Kind.NEW_WORK, now=now, case=case,
+            link=link(case), dedupe_key=f"assignment:{assignment.pk}",
+            title=_("New assignment to sign: %(number)s %(title)s")
+            % {"number": case.number, "title": case.title},
+            body=_("Please sign for it in time and reply within the limit."))
+
+
+@subscribe(CaseCalled, when=Phase.IN_TRANSACTION)
+def tell_town_reviewers_of_call(event: CaseCalled) -> None:
+    """A town initiator blew the whistle: the town's reviewers approve or deny it."""
+    case, now = event.case, event.at
+    notify_role_in_unit(
+        role=Role.TOWN_REVIEWER, unit=case.town, kind=Kind.DECISION, now=now, case=case,
+        link=link(case), dedupe_key=f"call:{case.pk}:{case.version}",
+        title=_("Call awaiting approval: %(number)s %(title)s")
+        % {"number": case.number, "title": case.title},
+        body=case.status_reason)
+
+
+@subscribe(CaseCallApproved, when=Phase.IN_TRANSACTION)
+def tell_centre_of_approved_call(event: CaseCallApproved) -> None:
+    """An approved call reaches the county command centre's triage."""
+    case, now = event.case, event.at
+    notify_role_in_unit(
+        role=Role.SUPERVISOR, unit=case.county, kind=Kind.NEW_WORK, now=now, case=case,
+        link=link(case), dedupe_key=f"triage:{case.pk}:{case.version}",
+        title=_("New call to triage: %(number)s %(title)s")
+        % {"number": case.number, "title": case.title},
+        body=case.status_reason)
+
+
+@subscribe(CaseReplied, when=Phase.IN_TRANSACTION)
+def tell_initiator_to_evaluate(event: CaseReplied) -> None:
+    """Every lead department replied: whoever called the case up evaluates it."""
+    case, now = event.case, event.at
+    users = [u for u in (case.called_by, case.reported_by) if u is not None]
+    notify(users=users[:1], kind=Kind.EVALUATION, now=now, case=case, link=link(case),
+           dedupe_key=f"replied:{case.pk}:{case.cycle}",
+           title=_("Reply awaiting your evaluation: %(number)s %(title)s")
+           % {"number": case.number, "title": case.title},
+           body=_("Evaluate the result before the window closes; an unsatisfied evaluation "
+                  "sends it back for rework."))
+
+
+@subscribe(ReturnRequested, when=Phase.IN_TRANSACTION)
+def tell_centre_of_return_request(event: ReturnRequested) -> None:
+    decision_requested(assignment=event.assignment, what="return", now=event.at)
+
+
+@subscribe(ExtensionRequested, when=Phase.IN_TRANSACTION)
+def tell_centre_of_extension_request(event: ExtensionRequested) -> None:
+    decision_requested(assignment=event.assignment, what="extension", now=event.at)
+
+
+def decision_requested(*, assignment: Assignment, what: str, now: datetime) -> None:
+    """A department asks the centre to decide a return or an extension."""
+    case = assignment.case
+    notify_role_in_unit(
+        role=Role.SUPERVISOR, unit=case.county, kind=Kind.DECISION, now=now, case=case,
+        link=link(case), dedupe_key=f"{what}:{assignment.pk}:{assignment.version}",
+        title=_("%(department)s asks for a decision on %(number)s")
+        % {"department": assignment.department, "number": case.number},
+        body=str(what_label(what)))
+
+
+def what_label(what: str) -> str:
+    return {"return": _("Return request"), "extension": _("Extension request")}[what]
