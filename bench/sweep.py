@@ -40,7 +40,7 @@ def run(*, rows: int) -> None:
     from django.db import connection, transaction
 
     from huying.cases import services as cs
-    from huying.common.testing import build_world
+    from huying.common.tests.factories import build_world
     from huying.supervision.models import SlaClock
     from huying.supervision.sla import sla_sweep_due
 

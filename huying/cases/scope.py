@@ -47,11 +47,6 @@ def places_of(user: User) -> list[Place]:
     return cached
 
 
-def forget_places(user: User) -> None:
-    if hasattr(user, "_huying_places"):
-        del user._huying_places
-
-
 def unit_covers_case(unit: OrgUnit, case: Case) -> bool:
     field = CASE_UNIT_FIELD.get(unit.level)
     if field is not None:

@@ -179,20 +179,3 @@ def interview_record(*, actor: User, interview: Interview, notes: str, rectifica
             % {"number": case.number}, body=rectification, now=now, case=case,
             dedupe_key=f"interview:{interview.pk}:held")
     return interview
-
-
-@transaction.atomic
-def interview_cancel(*, actor: User, interview: Interview, reason: str,
-                     now: datetime) -> Interview:
-    reason = validation.reason(reason)
-    interview = _locked(interview)
-    if not (sv.is_supervisor_of(actor, interview.case.county) or sv.is_admin(actor)):
-        raise PermissionDenied(_("Only a supervisor may cancel an interview."))
-    if interview.status != InterviewStatus.SCHEDULED:
-        raise TransitionNotAllowed(_("The interview is already %(status)s.")
-                                   % {"status": interview.get_status_display()})
-    interview.status = InterviewStatus.CANCELLED
-    interview.notes = reason
-    interview.recorded_by = actor
-    interview.save()
-    return interview

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from huying.cases import selectors
-from huying.cases.models import Assignment, Case, CaseStatus
+from huying.cases.models import Case, CaseStatus
 from huying.org.models import DEPARTMENT_ROLES, GRID_ROLES, Role, User
 from huying.web.roles import roles_of
 
@@ -192,7 +192,3 @@ def countdowns(rows: list, kind: str, *, now: datetime) -> None:
 def case_countdown(case: Case, *, now: datetime) -> Countdown | None:
     countdowns([case], CASE, now=now)
     return case.countdown  # type: ignore[attr-defined]
-
-
-def assignment_case(row: Case | Assignment) -> Case:
-    return row.case if isinstance(row, Assignment) else row

@@ -4,7 +4,7 @@ county. Read from the memberships the case scope already caches on the user obje
 from __future__ import annotations
 
 from huying.cases.scope import places_of
-from huying.org.models import DEPARTMENT_ROLES, GRID_ROLES, Level, OrgUnit, Role, User
+from huying.org.models import GRID_ROLES, Level, OrgUnit, Role, User
 
 
 def roles_of(user: User) -> set[str]:
@@ -16,10 +16,6 @@ def roles_of(user: User) -> set[str]:
 
 def is_grid_staff(user: User) -> bool:
     return bool(roles_of(user) & GRID_ROLES)
-
-
-def is_department_staff(user: User) -> bool:
-    return bool(roles_of(user) & DEPARTMENT_ROLES)
 
 
 def role_labels(user: User) -> list[str]:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from huying.cases import services as cs
 from huying.cases.models import Assignment, Case, Channel, Rating
 from huying.cases.tests.conftest import called, report
-from huying.common.testing import World
+from huying.common.tests.factories import World
 
 TZ = ZoneInfo("Asia/Shanghai")
 MON = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)

@@ -7,7 +7,7 @@ import pytest
 
 from huying.cases import services as cs
 from huying.cases.models import Case, Channel
-from huying.common.testing import World, build_world
+from huying.common.tests.factories import World, build_world
 
 TZ = ZoneInfo("Asia/Shanghai")
 # A Monday morning after the 2026 Spring Festival holiday.

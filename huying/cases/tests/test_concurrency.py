@@ -23,7 +23,7 @@ def test_an_action_on_a_stale_version_is_refused(world, now):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_responders_signing_at_once_one_wins(now):
-    from huying.common.testing import build_world
+    from huying.common.tests.factories import build_world
 
     world = build_world(now)
     _case, (lead, _co) = dispatched(world)

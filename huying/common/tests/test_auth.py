@@ -13,7 +13,7 @@ from django.utils import timezone
 from huying.common.auth import token_digest, token_issue, token_revoke
 from huying.common.errors import PermissionDenied
 from huying.common.models import ApiToken
-from huying.common.testing import build_world
+from huying.common.tests.factories import build_world
 
 QUEUES = "/api/v1/queues"
 

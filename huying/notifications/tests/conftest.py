@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from huying.common.testing import World, build_world
+from huying.common.tests.factories import World, build_world
 
 TZ = ZoneInfo("Asia/Shanghai")
 MONDAY = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)

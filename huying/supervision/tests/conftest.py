@@ -8,7 +8,7 @@ import pytest
 from huying.cases import services as cs
 from huying.cases.models import Case
 from huying.cases.tests.conftest import called
-from huying.common.testing import World, build_world, person
+from huying.common.tests.factories import World, build_world, person
 from huying.org import services as org
 from huying.org.models import Role
 from huying.supervision.models import LeaderKind

@@ -15,7 +15,7 @@ from django.db import connection
 from huying.assessment.models import Deduction
 from huying.cases import services as cs
 from huying.cases.models import CaseStatus
-from huying.common.testing import build_world
+from huying.common.tests.factories import build_world
 from huying.notifications.models import Notification
 from huying.supervision.models import Interview, LadderStep, SlaClock, Stage
 from huying.supervision.services import sweep_run

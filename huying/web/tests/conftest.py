@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from huying.cases import services as cs
 from huying.cases.models import Case, Channel
-from huying.common.testing import World, build_world
+from huying.common.tests.factories import World, build_world
 
 
 @pytest.fixture(autouse=True)

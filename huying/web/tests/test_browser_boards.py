@@ -15,7 +15,7 @@ from django.utils import timezone
 from huying.assessment.services import deduction_record
 from huying.cases import services as cs
 from huying.cases.models import Case, CaseStatus
-from huying.common.testing import build_world
+from huying.common.tests.factories import build_world
 from huying.supervision import slips as sl
 from huying.supervision.models import Interview
 from huying.web.tests.browser import (  # noqa: F401

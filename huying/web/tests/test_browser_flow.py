@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from huying.cases import services as cs
 from huying.cases.models import Case, CaseStatus
-from huying.common.testing import build_world
+from huying.common.tests.factories import build_world
 from huying.web.tests.browser import browser, screenshot, seeded_calendar, sign_in  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

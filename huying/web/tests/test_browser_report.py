@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from huying.cases.models import Case, CaseStatus, Channel
-from huying.common.testing import build_world
+from huying.common.tests.factories import build_world
 from huying.web.tests.browser import (  # noqa: F401
     PHONE,
     browser,

@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, time
 from urllib.parse import quote
 
@@ -31,7 +30,7 @@ from huying.cases.models import Case
 from huying.cases.selectors import queue_to_triage
 from huying.catalog.models import Colour
 from huying.common.errors import DomainError, PermissionDenied, ValidationFailed
-from huying.org.models import DEPARTMENT_ROLES, Department, DepartmentKind, OrgUnit, Role, User
+from huying.org.models import Department, DepartmentKind, OrgUnit, Role, User
 from huying.supervision import interviews as iv
 from huying.supervision import selectors as svs
 from huying.supervision import services as sv
@@ -46,7 +45,6 @@ from huying.supervision.models import (
     SlipStatus,
     Stage,
 )
-from huying.web.nav import NAV
 from huying.web.queues import CASE, QueueFilters
 from huying.web.roles import county_of
 from huying.web.views.boards import BoardItem, board_item, default_form, require_roles, run_inline
@@ -54,10 +52,6 @@ from huying.web.views.case_actions import HANDLERS
 from huying.web.views.common import is_htmx, now, text
 
 PAGE_SIZE = 20
-# Department staff reach the board too: their slips to answer and interviews are there.
-for _index, _item in enumerate(NAV):
-    if _item.url_name == "web:supervision":
-        NAV[_index] = replace(_item, roles=_item.roles | DEPARTMENT_ROLES)
 TRIAGE_ACTIONS = ("dispatch", "send_back")
 SUPERVISORS = frozenset({Role.SUPERVISOR})
 
