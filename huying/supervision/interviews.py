@@ -113,7 +113,7 @@ def may_conduct(actor: User | None, interview: Interview) -> bool:
         return False
     if interview.interviewer_id == actor.pk:
         return True
-    return sv.is_supervisor_of(actor, interview.case.county) or sv.is_admin(actor)
+    return sv.may_supervise(actor, interview.case.county)
 
 
 def _locked(interview: Interview) -> Interview:

@@ -38,8 +38,11 @@ NAV: list[NavItem] = [
             frozenset({Role.SUPERVISOR, Role.LEADER}) | DEPARTMENT_ROLES),
     NavItem(_("Town"), "web:town", "bi-buildings",
             frozenset({Role.INITIATOR, Role.TOWN_REVIEWER})),
+    # The entry stays lit on every assessment page.
     NavItem(_("Assessment"), "web:assessment", "bi-bar-chart",
-            frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN}) | DEPARTMENT_ROLES),
+            frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN}) | DEPARTMENT_ROLES,
+            also=("web:assessment-department", "web:assessment-appeals",
+                  "web:assessment-indicators")),
     NavItem(_("Big screen"), "web:big-screen", "bi-display",
             frozenset({Role.SUPERVISOR, Role.LEADER})),
 ]

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from huying.cases import selectors
+from huying.cases import access, selectors
 from huying.cases.models import Case, CaseStatus
 from huying.org.models import DEPARTMENT_ROLES, GRID_ROLES, Role, User
 from huying.web.roles import roles_of
@@ -19,16 +19,16 @@ CASE, ASSIGNMENT = "case", "assignment"
 
 
 def _mine(user: User) -> QuerySet[Case]:
-    return selectors.cases_visible_to(user).filter(reported_by=user).order_by("-reported_at")
+    return access.cases_visible_to(user).filter(reported_by=user).order_by("-reported_at")
 
 
 def _initiated(user: User) -> QuerySet[Case]:
-    return selectors.cases_visible_to(user).filter(
+    return access.cases_visible_to(user).filter(
         Q(reported_by=user) | Q(called_by=user)).order_by("-reported_at")
 
 
 def _all(user: User) -> QuerySet[Case]:
-    return selectors.cases_visible_to(user).order_by("-reported_at")
+    return access.cases_visible_to(user).order_by("-reported_at")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from huying.cases import reads
+from huying.cases.access import case_get_visible
 from huying.cases.models import Case
 from huying.common.errors import DomainError, NotFound, StaleVersion, TransitionNotAllowed
 from huying.org.models import User
@@ -136,8 +137,6 @@ def run_inline(request: HttpRequest, number: str, action: str, *, handler: Handl
 
 def reads_case(user: User, number: str, *, missing_ok: bool = False) -> Case | None:
     """The case if the user sees it; 404 (or None with `missing_ok`) otherwise."""
-    from huying.cases.selectors import case_get_visible
-
     try:
         return case_get_visible(user, number)
     except NotFound as error:
