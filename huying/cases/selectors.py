@@ -34,6 +34,8 @@ from huying.cases.models import (
 from huying.cases.scope import places_of
 from huying.org.models import (
     GRID_ROLES,
+    Department,
+    DepartmentKind,
     Level,
     OrgUnit,
     Role,
@@ -41,6 +43,30 @@ from huying.org.models import (
     VolunteerMember,
     VolunteerTeam,
 )
+
+# ---------------------------------------------------------------------------------------
+# departments that may take work
+
+
+def department_takes_work(department: Department, case: Case) -> bool:
+    """May `department` be given an assignment on `case`? An active department that is not
+    a command centre and serves the case's county or town. The one rule: the dispatch
+    service checks it, the forms list `departments_taking_work`."""
+    return (department.active and department.kind != DepartmentKind.CENTRE
+            and department.unit_id in (case.county_id, case.town_id))
+
+
+def departments_taking_work(case: Case) -> QuerySet[Department]:
+    """The departments that may be given an assignment on `case`, by code."""
+    return (Department.objects.filter(active=True, unit_id__in=[case.county_id, case.town_id])
+            .exclude(kind=DepartmentKind.CENTRE).order_by("code"))
+
+
+def departments_of_county(county: OrgUnit) -> QuerySet[Department]:
+    """The county's departments that may take work anywhere in it (slips, listings)."""
+    return (Department.objects.filter(active=True, unit=county)
+            .exclude(kind=DepartmentKind.CENTRE).order_by("code"))
+
 
 # ---------------------------------------------------------------------------------------
 # to-do queues

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -28,10 +28,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from huying.cases import access
 from huying.cases.models import Case
-from huying.cases.selectors import queue_to_triage
+from huying.cases.selectors import departments_of_county, queue_to_triage
 from huying.catalog.models import Colour
 from huying.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from huying.org.models import Department, DepartmentKind, OrgUnit, Role, User
+from huying.org.models import Department, OrgUnit, Role, User
 from huying.supervision import access as sva
 from huying.supervision import interviews as iv
 from huying.supervision import selectors as svs
@@ -51,6 +51,7 @@ from huying.web.queues import CASE, QueueFilters
 from huying.web.views.boards import BoardItem, board_item, default_form, require_roles, run_inline
 from huying.web.views.case_actions import HANDLERS
 from huying.web.views.common import is_htmx, now, text
+from huying.workdays.selectors import work_calendar
 
 PAGE_SIZE = 20
 TRIAGE_ACTIONS = ("dispatch", "send_back")
@@ -151,8 +152,6 @@ def _scope(user: User, county: OrgUnit) -> list[int] | None:
 
 
 def _clock_rows(rows, when: datetime) -> list:
-    from huying.workdays.selectors import work_calendar
-
     calendar = work_calendar()
     rows = list(rows)
     for clock in rows:
@@ -228,9 +227,7 @@ def _interview_row(user: User, interview: Interview) -> Interview:
 
 
 def _departments(county: OrgUnit) -> list[tuple[str, str]]:
-    return list(Department.objects.filter(unit=county, active=True)
-                .exclude(kind=DepartmentKind.CENTRE).order_by("code")
-                .values_list("code", "name"))
+    return list(departments_of_county(county).values_list("code", "name"))
 
 
 @login_required
@@ -346,8 +343,8 @@ def _deadline(raw: str) -> datetime | None:
     except ValueError:
         raise ValidationFailed(_("Dates are written like 2026-03-02."),
                                field="deadline") from None
-    # The end of the chosen day: the department has the whole of it.
-    return timezone.make_aware(datetime.combine(day, time(17, 30)))
+    # The end of the chosen day's working hours (configurable): the department has all of it.
+    return work_calendar().end_of_working_day(day)
 
 
 @login_required
