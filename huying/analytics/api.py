@@ -11,9 +11,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from huying.analytics.indicators import Scope, indicators_for
-from huying.assessment import access
 from huying.assessment.schemas import IndicatorsOut, indicator_out
-from huying.cases import reads
+from huying.cases import access, reads
 from huying.common.errors import ValidationFailed
 from huying.org.auth import api_auth
 

@@ -32,16 +32,22 @@ from huying.cases.models import (
     Evaluation,
     Rating,
 )
+from huying.cases.states import (
+    DONE_CASE,
+    FULLY_SATISFIED_RATINGS,
+    SATISFIED_RATINGS,
+    WITHDRAWN_CASE,
+)
 from huying.org.models import Department, OrgUnit
 from huying.supervision.models import ClockState, Metric, SlaClock
 from huying.workdays.calendar import WorkCalendar
 from huying.workdays.selectors import work_calendar
 
 # Cases the platform did not take on: they are not matters to close (结案率 denominator).
-NOT_ACCEPTED = (CaseStatus.REPORTED, CaseStatus.REJECTED, CaseStatus.MERGED)
-CLOSED_STATES = (CaseStatus.CLOSED, CaseStatus.RESOLVED)
-SATISFIED_FOR_RATE = (Rating.VERY_SATISFIED, Rating.SATISFIED)
-RESOLVED_RATINGS = (Rating.VERY_SATISFIED, Rating.SATISFIED, Rating.BASICALLY_SATISFIED)
+NOT_ACCEPTED = (CaseStatus.REPORTED, *WITHDRAWN_CASE)
+CLOSED_STATES = tuple(DONE_CASE)
+SATISFIED_FOR_RATE = tuple(FULLY_SATISFIED_RATINGS)
+RESOLVED_RATINGS = tuple(SATISFIED_RATINGS)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from huying.analytics.periods import period_bounds, period_label
-from huying.assessment import access
 from huying.assessment.models import Appeal, Deduction
 from huying.assessment.schemas import (
     AppealDecisionIn,
@@ -25,7 +24,7 @@ from huying.assessment.schemas import (
 )
 from huying.assessment.selectors import department_score, ranking_for_period
 from huying.assessment.services import appeal_decide, appeal_submit
-from huying.cases import reads
+from huying.cases import access, reads
 from huying.common.errors import NotFound
 from huying.org.auth import api_auth
 

@@ -28,8 +28,10 @@ from huying.assessment.models import (
 )
 from huying.assessment.services import scheme_default
 from huying.cases.models import Assignment, Case, CaseStatus
+from huying.cases.selectors import departments_of_county
+from huying.cases.states import WITHDRAWN_CASE
 from huying.common.errors import ValidationFailed
-from huying.org.models import Department, DepartmentKind, Level, Membership, OrgUnit, Role
+from huying.org.models import Department, Level, Membership, OrgUnit, Role
 from huying.org.selectors import county_of
 
 CENT = Decimal("0.01")
@@ -193,8 +195,7 @@ def departments_assessed(county: OrgUnit, start: datetime, end: datetime
     worked = Assignment.objects.filter(department=OuterRef("pk"), dispatched_at__gte=start,
                                        dispatched_at__lt=end)
     deducted = deductions_in_period(start=start, end=end).filter(department=OuterRef("pk"))
-    return (Department.objects.filter(unit=county, active=True)
-            .exclude(kind=DepartmentKind.CENTRE)
+    return (departments_of_county(county)
             .filter(Q(Exists(worked)) | Q(Exists(deducted))).order_by("code"))
 
 
@@ -290,7 +291,7 @@ def _grid_worker_rows(county: OrgUnit, start: datetime, end: datetime,
         counts = {row["reported_by"]: row for row in (
             Case.objects.filter(reported_by__in=list(workers), reported_at__gte=start,
                                 reported_at__lt=end)
-            .exclude(status__in=[CaseStatus.REJECTED, CaseStatus.MERGED])
+            .exclude(status__in=WITHDRAWN_CASE)
             .values("reported_by")
             .annotate(reports=Count("pk"),
                       resolved=Count("pk", filter=Q(status=CaseStatus.RESOLVED))))}

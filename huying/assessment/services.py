@@ -21,7 +21,8 @@ from huying.assessment.models import (
     Dimension,
     Scheme,
 )
-from huying.cases import validation
+from huying.cases import access, validation
+from huying.cases.access import may_decide_appeals
 from huying.cases.models import (
     Assignment,
     AssignmentRole,
@@ -30,10 +31,8 @@ from huying.cases.models import (
     Evaluation,
     Rating,
 )
-from huying.cases.scope import places_of
-from huying.cases.selectors import is_platform_admin
 from huying.common.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
-from huying.org.models import DEPARTMENT_ROLES, Department, OrgUnit, Role, User
+from huying.org.models import Department, OrgUnit, User
 from huying.supervision.models import ClockState, Metric, SlaClock
 
 # Rule codes of the ledger and the dimension each belongs to. A rule not listed here (one
@@ -243,17 +242,8 @@ def _tick(progress: Callable[[int, int], None] | None, done: int, total: int) ->
 
 
 def _ensure_department_member(actor: User, department: Department) -> None:
-    if not any(p.role in DEPARTMENT_ROLES and p.department_id == department.pk
-               for p in places_of(actor)):
+    if department.pk not in access.user_department_ids(actor):
         raise PermissionDenied(_("Only the department's own staff may appeal its deductions."))
-
-
-def may_decide_appeals(actor: User, county_id: int) -> bool:
-    """Supervisors of the county's command centre and platform administrators."""
-    if is_platform_admin(actor):
-        return True
-    return any(p.role == Role.SUPERVISOR and p.unit is not None and p.unit.pk == county_id
-               for p in places_of(actor))
 
 
 def appeal_blocked(deduction: Deduction, appeals: list[Appeal]) -> str | None:

@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from huying.cases import ports
+from huying.cases.access import cases_visible_to
 from huying.cases.models import (
     Assignment,
     Attachment,
@@ -20,7 +21,7 @@ from huying.cases.models import (
     RallyCall,
 )
 from huying.cases.ports import ClockView
-from huying.cases.selectors import cases_visible_to, rally_calls_open_to
+from huying.cases.selectors import rally_calls_open_to
 from huying.common.errors import NotFound, ValidationFailed
 from huying.org.models import Department, Level, OrgUnit, User, VolunteerTeam
 

@@ -2,7 +2,7 @@
 
 Inputs are checked here for shape (lengths, known choices) with messages in the user's
 language; whether an action is allowed stays with the services. Outputs never carry the
-reporter's personal data except through `selectors.reporter_for` (masked unless needed).
+reporter's personal data except through `access.reporter_for` (masked unless needed).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from huying.cases import reads, selectors, states
+from huying.cases import access, reads, selectors, states
 from huying.cases.actions.run import allowed_on_assignment, allowed_on_case, queue_actions
 from huying.cases.models import (
     Assignment,
@@ -500,7 +500,7 @@ def clock_out(clock: reads.ClockView) -> ClockOut:
 
 
 def case_detail_out(user: User, case: Case, *, now: datetime) -> CaseDetailOut:
-    reporter = selectors.reporter_for(user, case)
+    reporter = access.reporter_for(user, case)
     return CaseDetailOut(
         **case_fields(case),
         description=case.description, address=case.address, longitude=case.longitude,

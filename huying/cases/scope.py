@@ -1,52 +1,20 @@
 """Does an actor hold a role whose organisational place covers a case?
 
 A place covers a case when the membership's unit (or, for a department membership, the unit
-its department serves) is one of the units the case lies in. Memberships are read once per
-user object and kept on it, so a request asks the database once however many checks it makes.
+its department serves) is one of the units the case lies in. The places themselves come from
+`org.selectors.places_of` (read once per user object).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from huying.cases.models import Case
-from huying.org.models import (
-    DepartmentKind,
-    Level,
-    Membership,
-    OrgUnit,
-    User,
-    VolunteerMember,
-)
+from huying.org.models import DepartmentKind, Level, OrgUnit, User, VolunteerMember
+from huying.org.selectors import Place, places_of  # noqa: F401  (re-exported: older imports)
 
 CASE_UNIT_FIELD = {Level.COUNTY: "county_id", Level.TOWN: "town_id",
                    Level.COMMUNITY: "community_id", Level.GRID: "grid_id"}
-
-
-@dataclass(frozen=True)
-class Place:
-    role: str
-    unit: OrgUnit | None
-    department_id: int | None
-    department_kind: str | None
-
-
-def places_of(user: User) -> list[Place]:
-    cached = getattr(user, "_huying_places", None)
-    if cached is None:
-        rows = (Membership.objects.filter(user=user, active=True)
-                .select_related("unit", "department__unit"))
-        cached = [Place(m.role, m.unit or (m.department.unit if m.department else None),
-                        m.department_id, m.department.kind if m.department else None)
-                  for m in rows]
-        user._huying_places = cached  # type: ignore[attr-defined]
-    return cached
-
-
-def forget_places(user: User) -> None:
-    if hasattr(user, "_huying_places"):
-        del user._huying_places
 
 
 def unit_covers_case(unit: OrgUnit, case: Case) -> bool:

@@ -1,5 +1,6 @@
-"""Reads of cases: who may see what, the to-do queues per role, search, the masking of
-personal data, rally calls and volunteers' credit, and what the public may track."""
+"""Reads of cases: the to-do queues per role, search, rally calls and volunteers' credit, and
+what the public may track. Who may see which case (and whose personal data) is answered by
+`cases/access.py`; its names are imported here because every queue builds on them."""
 
 from __future__ import annotations
 
@@ -7,12 +8,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
-from django.utils.translation import gettext as _
 
 from huying.cases import ports
+from huying.cases.access import (  # noqa: F401  (re-exported for the readers of selectors)
+    TERRITORIAL_ROLES,
+    ReporterView,
+    case_get_visible,
+    cases_visible_to,
+    is_platform_admin,
+    may_see_personal_data,
+    reporter_for,
+    unit_q,
+    user_department_ids,
+)
 from huying.cases.models import (
     Assignment,
-    AssignmentRole,
     AssignmentStatus,
     Case,
     CaseStatus,
@@ -22,10 +32,8 @@ from huying.cases.models import (
     RallyStatus,
     RequestStatus,
 )
-from huying.cases.scope import CASE_UNIT_FIELD, actor_in_scope, places_of
-from huying.common.errors import NotFound
+from huying.cases.scope import places_of
 from huying.org.models import (
-    DEPARTMENT_ROLES,
     GRID_ROLES,
     Department,
     DepartmentKind,
@@ -36,91 +44,29 @@ from huying.org.models import (
     VolunteerMember,
     VolunteerTeam,
 )
-from huying.org.privacy import mask_id_number, mask_phone
 
-TERRITORIAL_ROLES = GRID_ROLES | {Role.INITIATOR, Role.TOWN_REVIEWER, Role.LEADER}
-
-
-def is_platform_admin(user: User) -> bool:
-    return user.is_superuser or any(p.role == Role.ADMIN for p in places_of(user))
+# ---------------------------------------------------------------------------------------
+# departments that may take work
 
 
-def unit_q(unit) -> Q:
-    field = CASE_UNIT_FIELD.get(unit.level)
-    if field is not None:
-        return Q(**{field: unit.pk})
-    return Q(unit__path__startswith=unit.path)
+def department_takes_work(department: Department, case: Case) -> bool:
+    """May `department` be given an assignment on `case`? An active department that is not
+    a command centre and serves the case's county or town. The one rule: the dispatch
+    service checks it, the forms list `departments_taking_work`."""
+    return (department.active and department.kind != DepartmentKind.CENTRE
+            and department.unit_id in (case.county_id, case.town_id))
 
 
-def cases_visible_to(user: User) -> QuerySet[Case]:
-    """The cases a user may see: their grid, community or town; their department's
-    assignments; the area of their command centre; the whole county for its leaders;
-    the cases of rally calls their volunteer team took on. Admins see everything."""
-    if not user.is_authenticated or not user.is_active:
-        return Case.objects.none()
-    if is_platform_admin(user):
-        return Case.objects.all()
-    condition = Q(pk__in=[])
-    department_ids: set[int] = set()
-    for place in places_of(user):
-        if place.role in DEPARTMENT_ROLES and place.department_id:
-            department_ids.add(place.department_id)
-        elif place.unit is not None and (place.role in TERRITORIAL_ROLES or (
-                place.role == Role.SUPERVISOR and place.department_kind in (
-                    None, DepartmentKind.CENTRE))):
-            condition |= unit_q(place.unit)
-    if department_ids:
-        condition |= Q(Exists(Assignment.objects.filter(case=OuterRef("pk"),
-                                                        department_id__in=department_ids)))
-    teams = VolunteerMember.objects.filter(user=user).values("team_id")
-    condition |= Q(Exists(RallyCall.objects.filter(case=OuterRef("pk"), team_id__in=teams)))
-    condition |= Q(reported_by=user)
-    return Case.objects.filter(condition)
+def departments_taking_work(case: Case) -> QuerySet[Department]:
+    """The departments that may be given an assignment on `case`, by code."""
+    return (Department.objects.filter(active=True, unit_id__in=[case.county_id, case.town_id])
+            .exclude(kind=DepartmentKind.CENTRE).order_by("code"))
 
 
-def case_get_visible(user: User, number: str) -> Case:
-    case = cases_visible_to(user).filter(number=number).select_related(
-        "matter_type", "unit", "town", "community", "grid", "county").first()
-    if case is None:
-        # Same answer whether the case does not exist or is not the user's to see.
-        raise NotFound(_("Case %(number)s was not found or is not yours to see.")
-                       % {"number": number})
-    return case
-
-
-def user_department_ids(user: User) -> set[int]:
-    return {p.department_id for p in places_of(user)
-            if p.role in DEPARTMENT_ROLES and p.department_id}
-
-
-def may_see_personal_data(user: User, case: Case) -> bool:
-    """Full phone and ID numbers only for those who need to contact the reporter: the
-    command centre, admins, the person who reported it, and the lead department while it
-    handles the case. Everyone else sees them masked."""
-    if is_platform_admin(user) or case.reported_by_id == user.pk:
-        return True
-    if actor_in_scope(user, {Role.SUPERVISOR}, "centre", case=case):
-        return True
-    departments = user_department_ids(user)
-    return bool(departments) and case.assignments.filter(
-        cycle=case.cycle, role=AssignmentRole.LEAD, department_id__in=departments).exists()
-
-
-@dataclass(frozen=True)
-class ReporterView:
-    name: str
-    phone: str
-    id_number: str
-    masked: bool
-
-
-def reporter_for(user: User, case: Case) -> ReporterView:
-    if may_see_personal_data(user, case):
-        return ReporterView(case.reporter_name, case.reporter_phone, case.reporter_id_number,
-                            False)
-    name = case.reporter_name[:1] + "*" * max(len(case.reporter_name) - 1, 0)
-    return ReporterView(name, mask_phone(case.reporter_phone),
-                        mask_id_number(case.reporter_id_number), True)
+def departments_of_county(county: OrgUnit) -> QuerySet[Department]:
+    """The county's departments that may take work anywhere in it (slips, listings)."""
+    return (Department.objects.filter(active=True, unit=county)
+            .exclude(kind=DepartmentKind.CENTRE).order_by("code"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -335,10 +281,3 @@ def case_public(number: str) -> PublicCase | None:
                       town=case.town.name if case.town else "",
                       reported_at=case.reported_at,
                       milestones=[Milestone(e.action, e.at) for e in events])
-
-
-def departments_taking_work(case: Case) -> QuerySet[Department]:
-    """The departments a case may be assigned to: active ones of its county or its town,
-    never a command centre (it dispatches, it does not handle)."""
-    return (Department.objects.filter(active=True, unit_id__in=[case.county_id, case.town_id])
-            .exclude(kind=DepartmentKind.CENTRE).order_by("code"))

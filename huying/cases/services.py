@@ -55,16 +55,23 @@ from huying.cases.models import (
     RequestStatus,
 )
 from huying.cases.scope import places_of
-from huying.cases.states import ASSIGNMENT, ASSIGNMENT_OPEN, CASE, RALLY, Transition, actor_may
+from huying.cases.selectors import department_takes_work
+from huying.cases.states import (
+    ASSIGNMENT,
+    ASSIGNMENT_OPEN,
+    CASE,
+    RALLY,
+    SATISFIED_RATINGS,
+    WITHDRAWN_CASE,
+    Transition,
+    actor_may,
+)
 from huying.catalog import rules
 from huying.catalog.models import COLOUR_SEVERITY, Colour, MatterType
 from huying.catalog.selectors import matter_type_in_force
 from huying.common.bus import publish
 from huying.common.errors import NotOnList, PermissionDenied, StaleVersion, ValidationFailed
 from huying.org.models import Department, DepartmentKind, Level, OrgUnit, User, VolunteerTeam
-
-SATISFIED_RATINGS = {Rating.VERY_SATISFIED, Rating.SATISFIED, Rating.BASICALLY_SATISFIED}
-
 
 # ---------------------------------------------------------------------------------------
 # plumbing shared by the actions
@@ -305,7 +312,7 @@ def case_merge(*, case: Case, into: Case, actor: User, now: datetime,
     if target.pk == case.pk or target.county_id != case.county_id:
         raise ValidationFailed(_("A case can only be merged into another case of its county."),
                                field="into")
-    if target.status in {CaseStatus.REJECTED, CaseStatus.MERGED}:
+    if target.status in WITHDRAWN_CASE:
         raise ValidationFailed(_("Case %(number)s is itself closed as rejected or merged.")
                                % {"number": target.number}, field="into")
     return case_move(case=case, transition=transition, actor=actor, now=now,
@@ -468,14 +475,15 @@ def departments_validate(case: Case, lead: Department, co: Sequence[Department])
     if len({d.pk for d in chosen}) != len(chosen):
         raise ValidationFailed(_("Each department may be named only once."), field="co")
     for department in chosen:
+        if department_takes_work(department, case):
+            continue
         if not department.active or department.kind == DepartmentKind.CENTRE:
             raise ValidationFailed(
                 _("%(department)s cannot take assignments.") % {"department": department},
                 field="lead")
-        if department.unit_id not in (case.county_id, case.town_id):
-            raise ValidationFailed(
-                _("%(department)s does not serve this case's area.") % {"department": department},
-                field="lead")
+        raise ValidationFailed(
+            _("%(department)s does not serve this case's area.") % {"department": department},
+            field="lead")
 
 
 @transaction.atomic

@@ -21,6 +21,7 @@ from huying.cases.models import (
     Case,
     CaseStatus,
     RallyStatus,
+    Rating,
     RequestStatus,
 )
 from huying.cases.scope import actor_in_scope
@@ -101,9 +102,22 @@ TOWN_CALLER = grant({Role.INITIATOR}, Scope.TOWN)
 TOWN_REVIEWER = grant({Role.TOWN_REVIEWER}, Scope.TOWN)
 CENTRE = grant({Role.SUPERVISOR}, Scope.CENTRE)
 DEPARTMENT = grant({Role.RESPONDER, Role.DEPT_HEAD, Role.DEPT_DEPUTY}, Scope.DEPARTMENT)
-OPEN_CASE = {S.REPORTED, S.REGISTERED, S.LOCAL, S.AWAITING_APPROVAL, S.TRIAGE, S.DISPATCHED,
-             S.REPLIED}
+# The status groups of a case — the one home of "open", "closed", "at the county" (every
+# module that filters cases by these groups imports them from here).
+OPEN_CASE = frozenset({S.REPORTED, S.REGISTERED, S.LOCAL, S.AWAITING_APPROVAL, S.TRIAGE,
+                       S.DISPATCHED, S.REPLIED})
 TERMINAL_CASE = frozenset({S.REJECTED, S.MERGED, S.RESOLVED, S.CLOSED})
+# Finished with a result (结案): closed after evaluation, or resolved locally.
+DONE_CASE = frozenset({S.CLOSED, S.RESOLVED})
+# Not taken on: rejected, or merged into another case.
+WITHDRAWN_CASE = frozenset({S.REJECTED, S.MERGED})
+# Open at the county: waiting for triage, with departments, or waiting for evaluation.
+OPEN_AT_COUNTY = frozenset({S.TRIAGE, S.DISPATCHED, S.REPLIED})
+# The ratings that close a case (满意 of any degree); the rest (不满意) reopen it.
+SATISFIED_RATINGS = frozenset({Rating.VERY_SATISFIED, Rating.SATISFIED,
+                               Rating.BASICALLY_SATISFIED})
+# The ratings counted as satisfied in the satisfaction rate (满意率).
+FULLY_SATISFIED_RATINGS = frozenset({Rating.VERY_SATISFIED, Rating.SATISFIED})
 
 
 class Machine:

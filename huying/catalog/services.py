@@ -8,7 +8,6 @@ Only administrators (staff or superusers) write lists; `actor=None` is the syste
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.db import transaction
@@ -294,10 +293,3 @@ def list_version_publish(*, actor: User | None, version: ListVersion,
     version.published_by = actor
     version.save(update_fields=["status", "published_at", "published_by"])
     return version
-
-
-def list_versions_publish(*, actor: User | None, versions: Iterable[ListVersion],
-                          now: datetime) -> list[ListVersion]:
-    """Publish several drafts, catalogues first (the other lists are checked against them)."""
-    ordered = sorted(versions, key=lambda v: v.kind != ListKind.CATALOGUE)
-    return [list_version_publish(actor=actor, version=v, now=now) for v in ordered]

@@ -121,11 +121,6 @@ def geometry_validate(value: Any) -> dict:
     return result
 
 
-def geometry_shape(geometry: dict) -> BaseGeometry:
-    """The shapely shape of a stored (already validated) boundary."""
-    return shape(geometry)
-
-
 class UnitLocator:
     """Finds the deepest territorial unit containing a point (cell → unit → grid → …).
 

@@ -1,16 +1,17 @@
-"""Personal data (phone and ID numbers) is shown masked unless the viewer's role needs it.
+"""The masks of personal data (names, phone and ID numbers).
 
-The role part lives here; whether a grid worker or initiator owns a given case (and so sees
-the reporter's full data) is decided by the cases app on top of `may_see_personal_data`.
+Who may read them unmasked is decided in one place, `cases/access.py`
+(`may_see_personal_data`): only those who need to contact the reporter of a case.
 """
 
 from __future__ import annotations
 
-from typing import Any
 
-from huying.org.models import Membership, Role
-
-FULL_VIEW_ROLES = (Role.SUPERVISOR, Role.ADMIN)
+def mask_name(name: str | None) -> str:
+    """"张三丰" → "张**": the family name kept."""
+    if not name:
+        return ""
+    return name[:1] + "*" * (len(name) - 1)
 
 
 def mask_phone(phone: str | None) -> str:
@@ -33,13 +34,3 @@ def mask_id_number(id_number: str | None) -> str:
     if len(id_number) <= 8:
         return "*" * len(id_number)
     return f"{id_number[:4]}{'*' * (len(id_number) - 8)}{id_number[-4:]}"
-
-
-def may_see_personal_data(user: Any) -> bool:
-    """Supervisors and administrators see full personal data; everyone else sees masks
-    (except a case's own grid worker or initiator — the cases app adds that)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return Membership.objects.filter(user=user, role__in=FULL_VIEW_ROLES, active=True).exists()

@@ -3,10 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from huying.org.models import Department, Level, Membership, OrgUnit, User
+from huying.org.models import Department, Level, Membership, OrgUnit, Role, User
+
+
+@dataclass(frozen=True)
+class Place:
+    """One active membership as the permission checks need it: the role, its unit (a
+    department membership takes the unit its department serves) and the department."""
+
+    role: str
+    unit: OrgUnit | None
+    department_id: int | None
+    department_kind: str | None
+
+
+def places_of(user: User) -> list[Place]:
+    """The user's active places, read once per user object and kept on it, so a request asks
+    the database once however many checks it makes."""
+    cached = getattr(user, "_huying_places", None)
+    if cached is None:
+        rows = (Membership.objects.filter(user=user, active=True)
+                .select_related("unit", "department__unit"))
+        cached = [Place(m.role, m.unit or (m.department.unit if m.department else None),
+                        m.department_id, m.department.kind if m.department else None)
+                  for m in rows]
+        user._huying_places = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def is_admin(user: User | None) -> bool:
+    """A platform administrator: an active superuser, or an active user holding an active
+    `admin` membership. The one answer to "is admin" (the access module re-exports it)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or any(p.role == Role.ADMIN for p in places_of(user))
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:

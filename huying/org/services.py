@@ -36,6 +36,7 @@ from huying.org.models import (
     VolunteerMember,
     VolunteerTeam,
 )
+from huying.org.selectors import is_admin
 
 GRID_LEVELS = frozenset({Level.GRID, Level.UNIT, Level.CELL})
 FIXED_POSITIONS = (StaffingPosition.FULL_TIME, StaffingPosition.GRID_LEADER,
@@ -50,15 +51,6 @@ ID_NUMBER_RE = re.compile(r"^(\d{17}[\dXx]|\d{15})$")
 
 
 # --- permission ------------------------------------------------------------------------------
-
-def is_admin(user: User | None) -> bool:
-    """A superuser, or a user holding an active `admin` membership."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return Membership.objects.filter(user=user, role=Role.ADMIN, active=True).exists()
-
 
 def ensure_admin(actor: User | None) -> None:
     """Refuse unless the actor is the system (None) or an administrator."""

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-from huying.org.models import LEVEL_ORDER, OrgUnit
-
-
-def child_level(level: str) -> str | None:
-    index = LEVEL_ORDER.index(level)
-    return LEVEL_ORDER[index + 1] if index + 1 < len(LEVEL_ORDER) else None
+from huying.org.models import OrgUnit
 
 
 def path_for(unit: OrgUnit) -> str:

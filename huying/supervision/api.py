@@ -16,11 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from huying.cases import access
 from huying.cases.models import Case
-from huying.cases.reads import county_by_code, department_by_code
-from huying.common.errors import NotFound, PermissionDenied, ValidationFailed
+from huying.cases.reads import department_by_code
+from huying.common.errors import PermissionDenied, ValidationFailed
 from huying.org.auth import api_auth
 from huying.org.models import OrgUnit, User
+from huying.supervision import access as sva
 from huying.supervision import interviews as iv
 from huying.supervision import selectors
 from huying.supervision import services as sv
@@ -197,46 +199,21 @@ def clock_out(c: SlaClock) -> ClockOut:
 
 
 def county_for(request: HttpRequest, code: str | None) -> OrgUnit:
-    if code:
-        return county_by_code(code)
-    counties = sv.counties_of(request.user)
-    if len(counties) != 1:
-        raise ValidationFailed(_("Name the county."), field="county")
-    return counties[0]
+    return sva.board_county(request.user, code)
 
 
 def slip_visible(request: HttpRequest, slip_id: int) -> Slip:
-    slip = Slip.objects.select_related("county", "department", "issued_by").filter(
-        pk=slip_id).first()
-    if slip is None or not _sees(request.user, slip.county, slip.department_id):
-        raise NotFound(_("Slip %(id)d was not found.") % {"id": slip_id})
-    return slip
+    return sva.slip_visible(request.user, slip_id)
 
 
 def interview_visible(request: HttpRequest, interview_id: int) -> Interview:
-    interview = Interview.objects.select_related(
-        "case__county", "department", "interviewer", "interviewee").filter(
-        pk=interview_id).first()
-    if interview is None or not (
-            _sees(request.user, interview.case.county, interview.department_id)
-            or interview.interviewer_id == request.user.pk):
-        raise NotFound(_("Interview %(id)d was not found.") % {"id": interview_id})
-    return interview
+    return sva.interview_visible(request.user, interview_id)
 
 
-def _sees(user: User, county: OrgUnit, department_id: int | None) -> bool:
-    try:
-        scope = sv.viewer_scope(user, county)
-    except PermissionDenied:
-        return False
-    return scope is None or department_id in scope
-
-
-def case_in(county: OrgUnit, number: str) -> Case:
-    case = Case.objects.filter(county=county, number=number).select_related("county").first()
-    if case is None:
-        raise NotFound(_("Case %(number)s was not found.") % {"number": number})
-    return case
+def case_in(request: HttpRequest, county: OrgUnit, number: str, *,
+            field: str | None = None) -> Case:
+    return access.case_in_county_visible(request.user, county=county, number=number,
+                                         field=field)
 
 
 # ---------------------------------------------------------------------------------------
@@ -308,7 +285,7 @@ def slip_list(request: HttpRequest, query: Query[SlipQuery]):
 def slip_issue(request: HttpRequest, body: SlipIn):
     department = department_by_code(body.department, field="department")
     county = sl.county_of(department)
-    cases = [case_in(county, number) for number in body.cases]
+    cases = [case_in(request, county, number, field="cases") for number in body.cases]
     slip = sl.slip_issue_supervision(actor=request.user, department=department, cases=cases,
                                      reason=body.reason, deadline=body.deadline,
                                      now=timezone.now())
@@ -357,8 +334,9 @@ def listed(request: HttpRequest, query: Query[CountyQuery]):
 @router.post("/listed", response={201: ListedOut})
 def list_case(request: HttpRequest, body: ListIn, query: Query[CountyQuery]):
     county = county_for(request, query.county)
-    listing = sv.case_list_for_supervision(actor=request.user, case=case_in(county, body.case),
-                                           reason=body.reason, now=timezone.now())
+    case = case_in(request, county, body.case, field="case")
+    listing = sv.case_list_for_supervision(actor=request.user, case=case, reason=body.reason,
+                                           now=timezone.now())
     return Status(201, listed_out(listing))
 
 
@@ -366,7 +344,7 @@ def list_case(request: HttpRequest, body: ListIn, query: Query[CountyQuery]):
 def delist_case(request: HttpRequest, number: str, body: DelistIn,
                 query: Query[CountyQuery]):
     county = county_for(request, query.county)
-    return listed_out(sv.case_delist(actor=request.user, case=case_in(county, number),
+    return listed_out(sv.case_delist(actor=request.user, case=case_in(request, county, number),
                                      note=body.note, now=timezone.now()))
 
 

@@ -114,7 +114,7 @@ def may_conduct(actor: User | None, interview: Interview) -> bool:
         return False
     if interview.interviewer_id == actor.pk:
         return True
-    return sv.is_supervisor_of(actor, interview.case.county) or sv.is_admin(actor)
+    return sv.may_supervise(actor, interview.case.county)
 
 
 def _locked(interview: Interview) -> Interview:
@@ -177,21 +177,4 @@ def interview_record(*, actor: User, interview: Interview, notes: str, rectifica
             kind="interview", title=_("Interview on case %(number)s recorded")
             % {"number": case.number}, body=rectification, now=now, case=case,
             dedupe_key=f"interview:{interview.pk}:held")
-    return interview
-
-
-@transaction.atomic
-def interview_cancel(*, actor: User, interview: Interview, reason: str,
-                     now: datetime) -> Interview:
-    reason = validation.reason(reason)
-    interview = _locked(interview)
-    if not (sv.is_supervisor_of(actor, interview.case.county) or sv.is_admin(actor)):
-        raise PermissionDenied(_("Only a supervisor may cancel an interview."))
-    if interview.status != InterviewStatus.SCHEDULED:
-        raise TransitionNotAllowed(_("The interview is already %(status)s.")
-                                   % {"status": interview.get_status_display()})
-    interview.status = InterviewStatus.CANCELLED
-    interview.notes = reason
-    interview.recorded_by = actor
-    interview.save()
     return interview

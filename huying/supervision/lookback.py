@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 
-from huying.cases.models import Case, CaseStatus, Rating
+from huying.cases.models import Case, Rating
+from huying.cases.states import OPEN_AT_COUNTY
 from huying.org.models import OrgUnit
 from huying.workdays.selectors import work_calendar
 
-OPEN = (CaseStatus.TRIAGE, CaseStatus.DISPATCHED, CaseStatus.REPLIED)
 REOPENED_AT_LEAST = 2
 
 
@@ -35,7 +35,7 @@ def lookback_cases(*, county: OrgUnit, now: datetime,
     return (Case.objects.filter(county=county)
             .annotate(reopen_count=Count("evaluations",
                                          filter=Q(evaluations__rating=Rating.UNSATISFIED)))
-            .filter(Q(status__in=OPEN, dispatched_at__lt=cutoff)
+            .filter(Q(status__in=OPEN_AT_COUNTY, dispatched_at__lt=cutoff)
                     | Q(reopen_count__gte=REOPENED_AT_LEAST))
             .select_related("matter_type", "town")
             .order_by("dispatched_at", "pk"))

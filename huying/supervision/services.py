@@ -12,7 +12,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from huying.cases import validation
+from huying.cases import access, validation
 from huying.cases.events import event_append
 from huying.cases.models import Case
 from huying.common.errors import NotFound, PermissionDenied, ValidationFailed
@@ -84,30 +84,25 @@ def _unique(users: Iterable[User]) -> list[User]:
 # permissions
 
 
-def is_admin(actor: User | None) -> bool:
-    return actor is not None and actor.is_active and (
-        actor.is_superuser or _memberships(user=actor, role=Role.ADMIN).exists())
+def holds_leader_post(actor: User | None, county: OrgUnit) -> bool:
+    """The one fact of "who may see" that lives here: the leader posts (分管领导)."""
+    return actor is not None and LeaderPost.objects.filter(user=actor, county=county,
+                                                           active=True).exists()
 
 
 def is_supervisor_of(actor: User | None, county: OrgUnit) -> bool:
-    """A supervisor of the county's command centre (or one placed on the county itself)."""
-    if actor is None or not actor.is_active:
-        return False
-    return _memberships(user=actor, role=Role.SUPERVISOR).filter(
-        department__kind=DepartmentKind.CENTRE, department__unit=county).exists() or (
-        _memberships(user=actor, role=Role.SUPERVISOR, unit=county).exists())
+    return access.is_centre_supervisor_of(actor, county)
 
 
 def is_leader_of(actor: User | None, county: OrgUnit) -> bool:
-    if actor is None or not actor.is_active:
-        return False
-    return (_memberships(user=actor, role=Role.LEADER, unit=county).exists()
-            or LeaderPost.objects.filter(user=actor, county=county, active=True).exists())
+    return access.is_county_leader(actor, county,
+                                   holds_leader_post=holds_leader_post(actor, county))
 
 
 def oversees(actor: User | None, county: OrgUnit) -> bool:
     """Supervisors, leaders and administrators see the county's whole supervision board."""
-    return is_admin(actor) or is_supervisor_of(actor, county) or is_leader_of(actor, county)
+    return access.oversees_county(actor, county,
+                                  holds_leader_post=holds_leader_post(actor, county))
 
 
 def works_in(actor: User | None, department: Department | None,
@@ -118,36 +113,33 @@ def works_in(actor: User | None, department: Department | None,
 
 
 def departments_of(actor: User) -> list[int]:
-    return list(_memberships(user=actor, role__in=DEPARTMENT_STAFF)
-                .values_list("department_id", flat=True))
+    return sorted(access.user_department_ids(actor))
 
 
 def counties_of(actor: User) -> list[OrgUnit]:
-    """The counties the actor has a place in (through a unit or a department)."""
-    ids: set[int] = set()
-    for membership in _memberships(user=actor).select_related("unit", "department__unit"):
-        unit = membership.unit or membership.department.unit
-        ids.add(unit.ancestor_ids()[0] if unit.ancestor_ids() else unit.pk)
-    ids |= set(LeaderPost.objects.filter(user=actor, active=True).values_list("county_id",
-                                                                              flat=True))
-    return list(OrgUnit.objects.filter(pk__in=ids).order_by("code"))
+    """The counties the actor has a place in (through a unit, a department or a leader
+    post)."""
+    counties = {c.pk: c for c in access.counties_of(actor)}
+    for post in LeaderPost.objects.filter(user=actor, active=True).select_related("county"):
+        counties.setdefault(post.county_id, post.county)
+    return sorted(counties.values(), key=lambda c: c.code)
 
 
 def viewer_scope(actor: User, county: OrgUnit) -> list[int] | None:
-    """What of the county's supervision the actor sees: everything (None) for supervisors,
-    leaders and administrators; their own departments' part for department staff."""
-    if oversees(actor, county):
-        return None
-    departments = list(Department.objects.filter(
-        pk__in=departments_of(actor)).values_list("pk", "unit__path"))
-    mine = [pk for pk, path in departments if path.startswith(county.path)]
-    if not mine:
-        raise PermissionDenied(_("You have no place in this county's supervision."))
-    return mine
+    """What of the county's supervision the actor sees (`access.department_records_scope`):
+    everything (None) for supervisors, leaders and administrators; their own departments'
+    part for department staff."""
+    return access.department_records_scope(
+        actor, county, holds_leader_post=holds_leader_post(actor, county))
+
+
+def may_supervise(actor: User | None, county: OrgUnit) -> bool:
+    """A supervisor of the county's command centre, or an administrator."""
+    return is_supervisor_of(actor, county) or access.is_platform_admin(actor)
 
 
 def require_supervisor(actor: User | None, county: OrgUnit) -> None:
-    if not (is_supervisor_of(actor, county) or is_admin(actor)):
+    if not may_supervise(actor, county):
         raise PermissionDenied(_("Only a supervisor of the command centre may do this."))
 
 
@@ -171,7 +163,7 @@ def tell(*, users: Iterable[User | None], kind: str, title: str, body: str, now:
 def leader_post_set(*, actor: User | None, user: User, county: OrgUnit, kind: str,
                     now: datetime, title: str = "") -> LeaderPost:
     """Mark a county leader as the party committee's or the government's leader in charge."""
-    if actor is not None and not is_admin(actor):
+    if actor is not None and not access.is_platform_admin(actor):
         raise PermissionDenied(_("Only administrators may set leader posts."))
     if kind not in LeaderKind.values:
         raise ValidationFailed(_("Unknown leader kind %(kind)s.") % {"kind": kind},
@@ -187,7 +179,7 @@ def leader_post_set(*, actor: User | None, user: User, county: OrgUnit, kind: st
 
 def _may_list(actor: User, case: Case) -> None:
     county = case.county
-    if not (is_supervisor_of(actor, county) or is_leader_of(actor, county) or is_admin(actor)):
+    if not oversees(actor, county):
         raise PermissionDenied(_("Only supervisors and leaders may list a case for supervision."))
 
 

@@ -21,16 +21,14 @@ from django.utils.translation import gettext as _
 
 from huying.assessment import selectors as assessment_selectors
 from huying.cases import validation
-from huying.cases.models import Assignment, AssignmentStatus, Case, CaseStatus, Evaluation, Rating
+from huying.cases.models import Assignment, AssignmentStatus, Case, Evaluation, Rating
+from huying.cases.states import OPEN_AT_COUNTY, TERMINAL_CASE, WITHDRAWN_CASE
 from huying.common.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
 from huying.org.models import Department, Level, OrgUnit, Role, User
 from huying.supervision import services as sv
 from huying.supervision.models import Slip, SlipCounter, SlipKind, SlipStatus
 from huying.supervision.selectors import case_ids_overdue
 from huying.workdays.selectors import work_calendar
-
-OPEN_CASE_STATUSES = (CaseStatus.TRIAGE, CaseStatus.DISPATCHED, CaseStatus.REPLIED)
-NOT_COUNTED = (CaseStatus.REJECTED, CaseStatus.MERGED)
 
 
 def kind_prefix(kind: str) -> str:
@@ -133,7 +131,7 @@ def prompt_digest(*, county: OrgUnit, now: datetime) -> PromptDigest:
     limit = getattr(settings, "HUYING_PROMPT_LIMIT", 30)
     recent = Case.objects.filter(county=county, reported_at__gte=now - timedelta(days=days),
                                  reported_at__lte=now, matter_type__isnull=False).exclude(
-        status__in=NOT_COUNTED)
+        status__in=WITHDRAWN_CASE)
     groups = (recent.values("matter_type_id", "matter_type__name", "town_id", "town__name")
               .annotate(n=Count("id")).filter(n__gte=threshold).order_by("-n", "matter_type_id"))
     hot, hot_cases = [], []
@@ -141,7 +139,7 @@ def prompt_digest(*, county: OrgUnit, now: datetime) -> PromptDigest:
         hot.append(HotSpot(group["matter_type__name"], group["town__name"] or "-", group["n"]))
         hot_cases += list(recent.filter(matter_type_id=group["matter_type_id"],
                                         town_id=group["town_id"]).order_by("-reported_at")[:3])
-    open_cases = Case.objects.filter(county=county, status__in=OPEN_CASE_STATUSES)
+    open_cases = Case.objects.filter(county=county, status__in=OPEN_AT_COUNTY)
     overdue = open_cases.filter(pk__in=case_ids_overdue(now=now))
     reopened = open_cases.filter(cycle__gte=2)
     returned = open_cases.filter(pk__in=Assignment.objects.filter(
@@ -149,7 +147,7 @@ def prompt_digest(*, county: OrgUnit, now: datetime) -> PromptDigest:
     difficult = list((overdue | reopened | returned).distinct().order_by("dispatched_at", "pk")
                      [:limit])
     sensitive = list(Case.objects.filter(county=county, sensitive=True).exclude(
-        status__in=(*NOT_COUNTED, CaseStatus.CLOSED, CaseStatus.RESOLVED))
+        status__in=TERMINAL_CASE)
         .order_by("reported_at", "pk")[:limit])
     return PromptDigest(hot, hot_cases, difficult, sensitive)
 

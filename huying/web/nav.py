@@ -1,7 +1,7 @@
 """The top bar's navigation: one registry of entries, each shown to the roles it names.
 
-Other page modules add their entries here (`NAV.append(NavItem(...))` or by editing the
-list); an entry whose URL name does not resolve yet is skipped, so the bar never breaks.
+Every entry is declared here, in this list, and nowhere else: page modules do not patch it.
+An entry whose URL name does not resolve is skipped, so the bar never breaks.
 """
 
 from __future__ import annotations
@@ -32,12 +32,17 @@ NAV: list[NavItem] = [
     NavItem(_("Report"), "web:report", "bi-plus-circle",
             GRID_ROLES | {Role.INITIATOR, Role.SUPERVISOR}),
     NavItem(_("Triage board"), "web:triage-board", "bi-diagram-3", frozenset({Role.SUPERVISOR})),
+    # Department staff reach the supervision board too: their slips to answer and their
+    # interviews are there.
     NavItem(_("Supervision"), "web:supervision", "bi-alarm",
-            frozenset({Role.SUPERVISOR, Role.LEADER})),
+            frozenset({Role.SUPERVISOR, Role.LEADER}) | DEPARTMENT_ROLES),
     NavItem(_("Town"), "web:town", "bi-buildings",
             frozenset({Role.INITIATOR, Role.TOWN_REVIEWER})),
+    # The entry stays lit on every assessment page.
     NavItem(_("Assessment"), "web:assessment", "bi-bar-chart",
-            frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN}) | DEPARTMENT_ROLES),
+            frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN}) | DEPARTMENT_ROLES,
+            also=("web:assessment-department", "web:assessment-appeals",
+                  "web:assessment-indicators")),
     NavItem(_("Big screen"), "web:big-screen", "bi-display",
             frozenset({Role.SUPERVISOR, Role.LEADER})),
 ]

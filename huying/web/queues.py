@@ -10,8 +10,8 @@ from datetime import date, datetime
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from huying.cases import selectors
-from huying.cases.models import Assignment, Case, CaseStatus
+from huying.cases import access, selectors
+from huying.cases.models import Case, CaseStatus
 from huying.org.models import DEPARTMENT_ROLES, GRID_ROLES, Role, User
 from huying.supervision.models import ClockState, SlaClock
 from huying.web.roles import roles_of
@@ -21,16 +21,16 @@ CASE, ASSIGNMENT = "case", "assignment"
 
 
 def _mine(user: User) -> QuerySet[Case]:
-    return selectors.cases_visible_to(user).filter(reported_by=user).order_by("-reported_at")
+    return access.cases_visible_to(user).filter(reported_by=user).order_by("-reported_at")
 
 
 def _initiated(user: User) -> QuerySet[Case]:
-    return selectors.cases_visible_to(user).filter(
+    return access.cases_visible_to(user).filter(
         Q(reported_by=user) | Q(called_by=user)).order_by("-reported_at")
 
 
 def _all(user: User) -> QuerySet[Case]:
-    return selectors.cases_visible_to(user).order_by("-reported_at")
+    return access.cases_visible_to(user).order_by("-reported_at")
 
 
 @dataclass(frozen=True)
@@ -191,7 +191,3 @@ def countdowns(rows: list, kind: str, *, now: datetime) -> None:
 def case_countdown(case: Case, *, now: datetime) -> Countdown | None:
     countdowns([case], CASE, now=now)
     return case.countdown  # type: ignore[attr-defined]
-
-
-def assignment_case(row: Case | Assignment) -> Case:
-    return row.case if isinstance(row, Assignment) else row

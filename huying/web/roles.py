@@ -1,10 +1,11 @@
-"""Who the signed-in user is, as the pages need it: their roles, their places and their
-county. Read from the memberships the case scope already caches on the user object."""
+"""Who the signed-in user is, as the pages need it: their roles and places (read from the
+memberships cached on the user object). Their county, and everything about who may see
+what, is `cases/access.py`'s answer."""
 
 from __future__ import annotations
 
 from huying.cases.scope import places_of
-from huying.org.models import DEPARTMENT_ROLES, GRID_ROLES, Department, Level, OrgUnit, Role, User
+from huying.org.models import GRID_ROLES, Department, OrgUnit, Role, User
 
 
 def roles_of(user: User) -> set[str]:
@@ -16,10 +17,6 @@ def roles_of(user: User) -> set[str]:
 
 def is_grid_staff(user: User) -> bool:
     return bool(roles_of(user) & GRID_ROLES)
-
-
-def is_department_staff(user: User) -> bool:
-    return bool(roles_of(user) & DEPARTMENT_ROLES)
 
 
 def role_labels(user: User) -> list[str]:
@@ -38,19 +35,6 @@ def places_label(user: User) -> str:
         if name and name not in names:
             names.append(name)
     return "、".join(names)
-
-
-def county_of(user: User) -> OrgUnit | None:
-    """The county of the user's first place (the root of its unit's path)."""
-    for place in places_of(user):
-        if place.unit is None:
-            continue
-        if place.unit.level == Level.COUNTY:
-            return place.unit
-        ancestors = place.unit.ancestor_ids()
-        if ancestors:
-            return OrgUnit.objects.filter(pk=ancestors[0], level=Level.COUNTY).first()
-    return OrgUnit.objects.filter(level=Level.COUNTY).order_by("code").first()
 
 
 def grids_of(user: User) -> list[OrgUnit]:

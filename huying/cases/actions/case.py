@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from huying.cases import flows, reads
 from huying.cases import services as cs
+from huying.cases.access import case_get_visible
 from huying.cases.actions import choices
 from huying.cases.actions.base import Action, Call, Target, Widget, declare
 from huying.cases.attachments import attachment_add
@@ -39,7 +40,6 @@ from huying.cases.schemas import (
     evaluation_out,
     rally_out,
 )
-from huying.cases.selectors import case_get_visible
 from huying.common.errors import ValidationFailed
 from huying.org.models import User
 

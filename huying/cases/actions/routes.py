@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from huying.cases import reads
+from huying.cases.access import case_get_visible
 from huying.cases.actions.base import REGISTRY, Action, Target
 from huying.cases.actions.parse import form_data
 from huying.cases.actions.run import perform
-from huying.cases.selectors import case_get_visible
 from huying.common.errors import ValidationFailed
 
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")

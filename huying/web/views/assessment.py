@@ -10,13 +10,12 @@
   with its numerator and denominator.
 - `/assessment/bulletin.xlsx` (`web:assessment-bulletin`): the period's bulletin in Excel.
 
-Who sees what is `huying.assessment.access`; the figures are the assessment selectors' and
+Who sees what is `huying.cases.access`; the figures are the assessment selectors' and
 the analytics indicators'.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from urllib.parse import quote
 
@@ -34,7 +33,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from huying.analytics import indicators as ind
 from huying.analytics.periods import PERIOD_KINDS, period_bounds, period_label
-from huying.assessment import access
 from huying.assessment import selectors as assessment_selectors
 from huying.assessment.bulletins import bulletin_export, bulletin_title
 from huying.assessment.models import Appeal, AppealStatus, Deduction, DeductionStatus, Dimension
@@ -43,20 +41,13 @@ from huying.assessment.services import (
     appeal_blocked,
     appeal_decide,
     appeal_submit,
-    may_decide_appeals,
 )
+from huying.cases import access
 from huying.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from huying.org.models import Department, OrgUnit
-from huying.web.nav import NAV
 from huying.web.views.boards import back_to
 from huying.web.views.common import now, text
 
-# The top bar's "Assessment" entry stays lit on every assessment page.
-for _index, _item in enumerate(NAV):
-    if _item.url_name == "web:assessment":
-        NAV[_index] = replace(_item, also=(*_item.also, "web:assessment-department",
-                                           "web:assessment-appeals",
-                                           "web:assessment-indicators"))
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The ranking tabs: (key, label, ranking kind, order).
 RANKINGS = [
@@ -98,10 +89,6 @@ def period_context(request: HttpRequest, kind: str, day: date) -> dict:
             "period_query": f"period={kind}&date={day.isoformat()}"}
 
 
-def may_open(seen: access.Viewer, department_id: int) -> bool:
-    return seen.county_wide or department_id in seen.department_ids
-
-
 @login_required
 @require_GET
 def rankings(request: HttpRequest) -> HttpResponse:
@@ -113,7 +100,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
     rows = ranking_for_period(county=seen.county, kind=entry[2], period_start=start,
                               period_end=end, by=entry[3])
     for row in rows:
-        row.may_open = entry[2] == "department" and may_open(seen, row.subject_id)
+        row.may_open = entry[2] == "department" and seen.may_open_department(row.subject_id)
     return render(request, "web/assessment/rankings.html", period_context(request, kind, day) | {
         "section": "rankings", "ranking": entry[0], "keep": [("ranking", entry[0])],
         "rankings": [(r[0], r[1]) for r in RANKINGS],
@@ -192,7 +179,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
     return render(request, "web/assessment/appeals.html", {
         "section": "appeals", "page": page, "items": list(page.object_list), "query": "",
-        "may_decide": may_decide_appeals(request.user, seen.county.pk),
+        "may_decide": access.may_decide_appeals(request.user, seen.county.pk),
         "pending": AppealStatus.PENDING, "withdrawn": DeductionStatus.WITHDRAWN,
         "county_wide": seen.county_wide})
 

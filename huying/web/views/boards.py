@@ -22,9 +22,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from huying.cases.access import case_get_visible
 from huying.cases.actions.run import allowed_on_case
 from huying.cases.models import Case
-from huying.cases.selectors import case_get_visible
 from huying.common.errors import DomainError, NotFound, StaleVersion, TransitionNotAllowed
 from huying.org.models import Role, User
 from huying.web import actions

@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from huying.cases import reads
+from huying.cases.access import case_get_visible, reporter_for
 from huying.cases.actions.base import REGISTRY
 from huying.cases.models import Assignment, Case
-from huying.cases.selectors import case_get_visible, reporter_for
 from huying.common.errors import DomainError, NotFound, StaleVersion, TransitionNotAllowed
 from huying.web import actions
 from huying.web.queues import case_countdown

@@ -11,8 +11,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime, time
+from datetime import datetime
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -27,11 +26,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from huying.cases import access
 from huying.cases.models import Case
-from huying.cases.selectors import queue_to_triage
+from huying.cases.selectors import departments_of_county, queue_to_triage
 from huying.catalog.models import Colour
-from huying.common.errors import DomainError, PermissionDenied, ValidationFailed
-from huying.org.models import DEPARTMENT_ROLES, Department, DepartmentKind, OrgUnit, Role, User
+from huying.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from huying.org.models import Department, OrgUnit, Role, User
+from huying.supervision import access as sva
 from huying.supervision import interviews as iv
 from huying.supervision import selectors as svs
 from huying.supervision import services as sv
@@ -46,18 +47,12 @@ from huying.supervision.models import (
     SlipStatus,
     Stage,
 )
-from huying.web.nav import NAV
 from huying.web.queues import CASE, QueueFilters
-from huying.web.roles import county_of
 from huying.web.views.boards import BoardItem, board_item, default_form, require_roles, run_inline
 from huying.web.views.common import is_htmx, now, text
 from huying.workdays.selectors import work_calendar
 
 PAGE_SIZE = 20
-# Department staff reach the board too: their slips to answer and interviews are there.
-for _index, _item in enumerate(NAV):
-    if _item.url_name == "web:supervision":
-        NAV[_index] = replace(_item, roles=_item.roles | DEPARTMENT_ROLES)
 TRIAGE_ACTIONS = ("dispatch", "send_back")
 SUPERVISORS = frozenset({Role.SUPERVISOR})
 
@@ -142,15 +137,15 @@ OVERSEER_TABS = {"listed", "lookback"}
 
 
 def _county(user: User) -> OrgUnit:
-    county = county_of(user)
-    if county is None:
-        raise Http404(_("No county is set up yet."))
-    return county
+    try:
+        return sva.board_county(user, first_if_several=True)
+    except PermissionDenied as error:
+        raise Forbidden(error.message) from None
 
 
 def _scope(user: User, county: OrgUnit) -> list[int] | None:
     try:
-        return sv.viewer_scope(user, county)
+        return sva.board_scope(user, county)
     except PermissionDenied as error:
         raise Forbidden(error.message) from None
 
@@ -173,7 +168,7 @@ def supervision_context(request: HttpRequest, *, tab: str | None = None,
     tab = tab or request.GET.get("tab") or "breaches"
     if tab not in dict(tabs):
         tab = "breaches"
-    supervisor = sv.is_supervisor_of(user, county) or sv.is_admin(user)
+    supervisor = sv.may_supervise(user, county)
     context = {"tabs": tabs, "tab": tab, "county": county, "scoped": scope is not None,
                "supervisor": supervisor, "now": when,
                "summary": svs.board_summary(county=county, now=when, department_ids=scope)}
@@ -231,9 +226,7 @@ def _interview_row(user: User, interview: Interview) -> Interview:
 
 
 def _departments(county: OrgUnit) -> list[tuple[str, str]]:
-    return list(Department.objects.filter(unit=county, active=True)
-                .exclude(kind=DepartmentKind.CENTRE).order_by("code")
-                .values_list("code", "name"))
+    return list(departments_of_county(county).values_list("code", "name"))
 
 
 @login_required
@@ -247,25 +240,25 @@ def _board_url(tab: str) -> str:
 
 
 def _visible_interview(user: User, interview_id: int) -> Interview:
-    interview = Interview.objects.select_related("case__county", "department").filter(
-        pk=interview_id).first()
-    if interview is None:
-        raise Http404(_("Interview %(id)d was not found.") % {"id": interview_id})
-    if interview.interviewer_id != user.pk:
-        scope = _scope(user, interview.case.county)
-        if scope is not None and interview.department_id not in scope:
-            raise Http404(_("Interview %(id)d was not found.") % {"id": interview_id})
-    return interview
+    try:
+        return sva.interview_visible(user, interview_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
 
 
 def _visible_slip(user: User, slip_id: int) -> Slip:
-    slip = Slip.objects.select_related("county", "department").filter(pk=slip_id).first()
-    if slip is None:
-        raise Http404(_("Slip %(id)d was not found.") % {"id": slip_id})
-    scope = _scope(user, slip.county)
-    if scope is not None and slip.department_id not in scope:
-        raise Http404(_("Slip %(id)d was not found.") % {"id": slip_id})
-    return slip
+    try:
+        return sva.slip_visible(user, slip_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
+
+
+def _visible_case(user: User, county: OrgUnit, number: str, *,
+                  field: str | None = None) -> Case:
+    try:
+        return access.case_in_county_visible(user, county=county, number=number, field=field)
+    except NotFound as error:
+        raise Http404(error.message) from None
 
 
 def _refused(request: HttpRequest, tab: str, error: DomainError, **extra) -> HttpResponse:
@@ -349,8 +342,8 @@ def _deadline(raw: str) -> datetime | None:
     except ValueError:
         raise ValidationFailed(_("Dates are written like 2026-03-02."),
                                field="deadline") from None
-    # The end of the chosen day: the department has the whole of it.
-    return timezone.make_aware(datetime.combine(day, time(17, 30)))
+    # The end of the chosen day's working hours (configurable): the department has all of it.
+    return work_calendar().end_of_working_day(day)
 
 
 @login_required
@@ -366,13 +359,8 @@ def slip_issue(request: HttpRequest) -> HttpResponse:
         if department is None:
             raise ValidationFailed(_("Unknown department %(code)s.") % {"code": code},
                                    field="department")
-        cases = []
-        for number in _case_numbers(text(request.POST, "cases")):
-            case = Case.objects.filter(county=county, number=number).first()
-            if case is None:
-                raise ValidationFailed(_("Case %(number)s was not found.") % {"number": number},
-                                       field="cases")
-            cases.append(case)
+        cases = [_visible_case(user, county, number, field="cases")
+                 for number in _case_numbers(text(request.POST, "cases"))]
         slip = sl.slip_issue_supervision(actor=user, department=department, cases=cases,
                                          reason=text(request.POST, "reason"),
                                          deadline=_deadline(text(request.POST, "deadline")),
@@ -427,10 +415,7 @@ def listed_add(request: HttpRequest) -> HttpResponse:
     county = _county(request.user)
     number = text(request.POST, "case").upper()
     try:
-        case = Case.objects.filter(county=county, number=number).first()
-        if case is None:
-            raise ValidationFailed(_("Case %(number)s was not found.") % {"number": number},
-                                   field="case")
+        case = _visible_case(request.user, county, number, field="case")
         sv.case_list_for_supervision(actor=request.user, case=case,
                                      reason=text(request.POST, "reason"), now=now())
     except DomainError as error:
@@ -444,9 +429,7 @@ def listed_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 def listed_remove(request: HttpRequest, number: str) -> HttpResponse:
     county = _county(request.user)
-    case = Case.objects.filter(county=county, number=number).first()
-    if case is None:
-        raise Http404(_("Case %(number)s was not found.") % {"number": number})
+    case = _visible_case(request.user, county, number)
     try:
         sv.case_delist(actor=request.user, case=case, note=text(request.POST, "note"),
                        now=now())

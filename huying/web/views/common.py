@@ -56,7 +56,3 @@ def coordinate(data, name: str) -> float | None:
         return float(raw)
     except ValueError:
         raise ValidationFailed(_("The location is not valid."), field="location") from None
-
-
-def domain_status(error) -> int:
-    return getattr(error, "status", 422)

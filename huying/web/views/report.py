@@ -22,12 +22,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huying.cases import services as cs
+from huying.cases.access import county_of
 from huying.cases.attachments import attachment_add
 from huying.cases.models import CaseStatus, Channel
 from huying.catalog.selectors import matter_types_for_grid_admission, matter_types_in_force
 from huying.common.errors import DomainError, ValidationFailed
 from huying.org.models import Level, OrgUnit, Role, User
-from huying.web.roles import county_of, grids_of, is_grid_staff, roles_of
+from huying.web.roles import grids_of, is_grid_staff, roles_of
 from huying.web.views.common import coordinate, flag, is_htmx, now, text
 
 MAP_UNITS_MAX = 400

@@ -11,13 +11,13 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from huying.cases.access import cases_visible_to, county_of
 from huying.cases.models import CaseStatus
-from huying.cases.selectors import cases_visible_to
 from huying.catalog.models import Colour
 from huying.catalog.selectors import matter_types_in_force
 from huying.org.models import GRID_ROLES, Role
 from huying.web.queues import ASSIGNMENT, QueueFilters, countdowns, queue_rows, queues_for
-from huying.web.roles import county_of, places_label, role_labels, roles_of
+from huying.web.roles import places_label, role_labels, roles_of
 from huying.web.views.common import is_htmx, now
 
 PAGE_SIZE = 20
