@@ -10,11 +10,13 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from huying.cases import services
 from huying.cases.attachments import attachment_add
 from huying.cases.models import Assignment, Case, CaseStatus
 from huying.cases.scope import places_of
+from huying.common.errors import ValidationFailed
 from huying.org.models import GRID_ROLES, OrgUnit, User
 
 
@@ -36,6 +38,10 @@ def case_report_filed(*, actor: User | None, county: OrgUnit, now: datetime,
     sent again answers the case it made the first time, untouched."""
     if report.get("unit") is None and report.get("longitude") is None:
         report["unit"] = sole_grid_of(actor)
+        if report["unit"] is None and matter_code:
+            # Registering needs a place; say so before anything is written.
+            raise ValidationFailed(_("Mark the location: use GPS or tap the map."),
+                                   field="location")
     case = services.case_report(actor=actor, county=county, now=now, **report)
     if case.reported_at != now or case.status != CaseStatus.REPORTED:
         return case, False

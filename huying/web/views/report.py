@@ -14,22 +14,22 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huying.cases import services as cs
 from huying.cases.access import county_of
-from huying.cases.attachments import attachment_add
-from huying.cases.models import CaseStatus, Channel
+from huying.cases.actions.base import REGISTRY
+from huying.cases.actions.parse import form_data
+from huying.cases.actions.run import perform
+from huying.cases.models import Channel
 from huying.catalog.selectors import matter_types_for_grid_admission, matter_types_in_force
 from huying.common.errors import DomainError, ValidationFailed
 from huying.org.models import Level, OrgUnit, Role, User
 from huying.web.roles import grids_of, is_grid_staff, roles_of
-from huying.web.views.common import coordinate, flag, is_htmx, now, text
+from huying.web.views.common import is_htmx, now, text
 
 MAP_UNITS_MAX = 400
 
@@ -91,7 +91,7 @@ def report(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return render(request, "web/report.html", context)
     try:
-        number = report_submit(request, user, county, {code for code, _label in choices})
+        number = report_submit(request, user, county)
     except DomainError as error:
         context |= {"values": request.POST, "error": error.message,
                     "error_field": str(error.details.get("field", ""))}
@@ -105,39 +105,18 @@ def report(request: HttpRequest) -> HttpResponse:
     return redirect(url)
 
 
-def report_submit(request: HttpRequest, user: User, county: OrgUnit | None,
-                  allowed_matters: set[str]) -> str:
-    """Report, register and attach the photos; returns the case number."""
-    data = request.POST
+def report_submit(request: HttpRequest, user: User, county: OrgUnit | None) -> str:
+    """Report, register and attach the photos in one transaction (the registry's `report`
+    action, as `POST /api/v1/cases` takes it); returns the case number."""
     if county is None:
         raise ValidationFailed(_("Your account belongs to no county."), field="county")
-    matter = text(data, "matter")
-    if not matter:
+    if not text(request.POST, "matter"):
+        # This form files a classified report; unclassified ones come by the hotline.
         raise ValidationFailed(_("Choose the matter type."), field="matter")
-    if matter not in allowed_matters:
-        raise ValidationFailed(_("This matter type is not on your list."), field="matter")
-    key = text(data, "idempotency_key")[:64] or uuid.uuid4().hex
-    longitude, latitude = coordinate(data, "longitude"), coordinate(data, "latitude")
-    unit = None
-    if longitude is None or latitude is None:
-        longitude = latitude = None
-        own = grids_of(user)
-        if not is_grid_staff(user) or len(own) != 1:
-            raise ValidationFailed(_("Mark the location: use GPS or tap the map."),
-                                   field="location")
-        unit = own[0]  # a grid worker's single grid locates the case well enough
-    when = now()
-    with transaction.atomic():
-        case = cs.case_report(
-            actor=user, county=county, channel=channel_for(user), title=text(data, "title"),
-            description=text(data, "description"), now=when, address=text(data, "address"),
-            reporter_name=text(data, "reporter_name"),
-            reporter_phone=text(data, "reporter_phone"), longitude=longitude,
-            latitude=latitude, unit=unit, external_ref=key, urgent=flag(data, "urgent"),
-            sensitive=flag(data, "sensitive"))
-        if case.status != CaseStatus.REPORTED:
-            return case.number  # the same form sent again: the case it already made
-        case = cs.case_register(case=case, actor=user, matter_code=matter, now=when)
-        for upload in request.FILES.getlist("photos"):
-            attachment_add(case=case, actor=user, upload=upload, now=when)
-    return case.number
+    action = REGISTRY["report"]
+    data = form_data(action, request.POST) | {
+        "county": county.code, "channel": channel_for(user),
+        "external_ref": text(request.POST, "idempotency_key")[:64] or uuid.uuid4().hex}
+    done = perform(action, actor=user, now=now(), data=data,
+                   files=request.FILES.getlist(action.files))
+    return done.case.number
