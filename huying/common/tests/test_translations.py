@@ -11,7 +11,8 @@ import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "ngettext", "ngettext_lazy"}
+# gettext_noop marks the message keys that are stored and rendered when read.
+GETTEXT_NAMES = {"_", "gettext", "gettext_lazy", "gettext_noop", "ngettext", "ngettext_lazy"}
 TEMPLATE_TAG = re.compile(r"""{%\s*translate\s+"([^"]+)"|{%\s*trans\s+"([^"]+)\"""")
 APPS = sorted(p.parent.name for p in ROOT.glob("*/apps.py"))
 
