@@ -179,6 +179,10 @@ class MessageFormField(forms.CharField):
     def to_python(self, value: Any) -> Message:  # type: ignore[override]
         return literal(super().to_python(value))
 
+    def validate(self, value: Any) -> None:
+        # "Required" means some text: an empty literal is as empty as "".
+        super().validate(str(value) if value else "")
+
 
 class MessageField(models.JSONField):
     """A `Message` in a JSON column. Reading gives a `Message`; writing takes a `Message`

@@ -1,5 +1,6 @@
 """Stored texts become message keys with parameters (common/messages.py), rendered when
-read. Existing rows keep their already-rendered text as a literal message: {"text": ...}.
+read. Existing rows keep their already-rendered text as a literal message: {"text": ...},
+except texts known to come from a msgid (in English or in Chinese), which become that key.
 """
 
 import huying.common.messages
@@ -9,12 +10,18 @@ from django.db import migrations
 FIELDS = {'scheme': ['name'], 'deduction': ['reason']}
 
 
+# field -> {rendered text: msgid}
+KNOWN = {'name': {'Three dimensions, 14 points': 'Three dimensions, 14 points', '三维度考核（14分）': 'Three dimensions, 14 points'}}
+
+
 def to_literals(apps, schema_editor):
     for model_name, names in FIELDS.items():
         model = apps.get_model("assessment", model_name)
         for row in model.objects.all().iterator(chunk_size=500):
             for name in names:
-                setattr(row, f"{name}_msg", {"text": getattr(row, name) or ""})
+                text = getattr(row, name) or ""
+                key = KNOWN.get(name, {}).get(text)
+                setattr(row, f"{name}_msg", {"key": key} if key else {"text": text})
             model.objects.filter(pk=row.pk).update(
                 **{f"{name}_msg": getattr(row, f"{name}_msg") for name in names})
 

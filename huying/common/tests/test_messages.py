@@ -106,5 +106,18 @@ def test_rows_stored_before_messages_stay_readable_after_the_migration():
 
     row = Notification.objects.get(user__username="old_reader")
     assert row.title == literal("旧通知") and str(row.body) == "旧正文"
-    # An old row keeps the text it was stored with (here the English of a missing catalogue).
-    assert str(Scheme.objects.get().name) == "Three dimensions, 14 points"
+    # A text known to come from a msgid (the default scheme's name, stored in English by a
+    # process without catalogues) becomes that key and reads in the reader's language.
+    assert Scheme.objects.get().name == message("Three dimensions, 14 points")
+    with translation.override(ZH):
+        assert str(Scheme.objects.get().name) == "三维度考核（14分）"
+
+
+def test_the_admin_form_field_edits_plain_text_and_requires_some():
+    from django import forms
+
+    form_field = MessageField().formfield()
+    assert form_field.prepare_value(message("Signing")) in {"签收", "Signing"}
+    assert form_field.clean(" 新标题 ") == literal("新标题")
+    with pytest.raises(forms.ValidationError):
+        form_field.clean("")
