@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -121,3 +123,33 @@ def test_the_admin_form_field_edits_plain_text_and_requires_some():
     assert form_field.clean(" 新标题 ") == literal("新标题")
     with pytest.raises(forms.ValidationError):
         form_field.clean("")
+
+
+# Until the integrator converts it (issue 8: its notices move to notifications/subscribers.py
+# as messages), cases/hooks.py still passes rendered text; remove it from here then.
+NOT_YET_CONVERTED = {"huying/cases/hooks.py"}
+STORED_KEYWORDS = {"title", "body", "reason", "name", "number", "recipients", "copied_to",
+                   "note", "comment"}
+
+
+def _rendered_now(node: ast.expr) -> bool:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        node = node.left
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            and node.func.id in {"_", "gettext", "pgettext", "ngettext"})
+
+
+def test_no_writer_passes_text_rendered_at_write_time():
+    """`title=_("…") % {…}` into a notice, a slip or a record freezes the writer's language;
+    pass `message(gettext_noop("…"), …)` instead."""
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root.parent).as_posix()
+        if "tests" in path.parts or "migrations" in path.parts or relative in NOT_YET_CONVERTED:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                found += [f"{relative}:{node.lineno} {k.arg}=" for k in node.keywords
+                          if k.arg in STORED_KEYWORDS and _rendered_now(k.value)]
+    assert not found, found
