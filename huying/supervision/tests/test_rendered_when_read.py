@@ -86,3 +86,23 @@ def test_deductions_written_without_translations_read_in_chinese(world, now):
     assert str(deduction.reason) == "签收超期"
     with translation.override("en"):
         assert str(Deduction.objects.get(pk=deduction.pk).reason) == "Signing overdue"
+
+
+def test_admin_pages_render_stored_messages(world, now, admin_user):
+    _red, blue, slip = written_in_english(world, now)
+    client = Client()
+    client.force_login(admin_user)
+    notice = Notification.objects.filter(kind="slip").first()
+    deduction = Deduction.objects.filter(case=blue).first()
+    assert str(deduction.reason).endswith("超期")
+    pages = {
+        "/admin/supervision/slip/": "督办〔2026〕1号",
+        f"/admin/supervision/slip/{slip.pk}/change/": "督办〔2026〕1号",
+        "/admin/notifications/notification/": "督办单 督办〔2026〕1号",
+        f"/admin/notifications/notification/{notice.pk}/change/": "督办单 督办〔2026〕1号",
+        f"/admin/assessment/deduction/{deduction.pk}/change/": str(deduction.reason),
+    }
+    for url, text in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert text in response.content.decode(), url
