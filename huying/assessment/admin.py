@@ -47,7 +47,7 @@ class DeductionAdmin(ReadOnlyAdmin):
     list_display = ["occurred_at", "department", "case", "rule", "dimension", "colour",
                     "points", "status"]
     list_filter = ["status", "dimension", "colour", "department"]
-    search_fields = ["case__number", "source_key", "reason"]
+    search_fields = ["case__number", "source_key"]
     list_select_related = ["department", "case"]
     date_hierarchy = "occurred_at"
 

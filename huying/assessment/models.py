@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from huying.catalog.models import Colour
+from huying.common.messages import MessageField
 
 
 class SchemeKind(models.TextChoices):
@@ -39,7 +40,8 @@ class Scheme(models.Model):
     points are multiplied by the weight of the case's colour (red > orange > … > green).
     The Beijing kind scores `total_points` × the weighted 响应率/解决率/满意率 instead."""
 
-    name = models.CharField(_("name"), max_length=100)
+    # A message key (the default scheme) or the literal name an administrator typed.
+    name = MessageField(_("name"))
     kind = models.CharField(_("kind"), max_length=32, choices=SchemeKind.choices,
                             default=SchemeKind.HUANGPU)
     is_default = models.BooleanField(_("default scheme"), default=False)
@@ -74,7 +76,7 @@ class Scheme(models.Model):
                                                name="one_default_scheme")]
 
     def __str__(self) -> str:
-        return self.name
+        return str(self.name)
 
     def colour_weight(self, colour: str) -> Decimal:
         """The multiplier of a case colour; an uncoloured case counts as blue."""
@@ -104,7 +106,7 @@ class Deduction(models.Model):
     dimension = models.CharField(_("dimension"), max_length=16, choices=Dimension.choices)
     points = models.DecimalField(_("points"), max_digits=7, decimal_places=2)
     colour = models.CharField(_("colour"), max_length=16, choices=Colour.choices, blank=True)
-    reason = models.TextField(_("reason"))
+    reason = MessageField(_("reason"))  # rendered in the reader's language
     occurred_at = models.DateTimeField(_("occurred at"))
     recorded_at = models.DateTimeField(_("recorded at"))
     source_key = models.CharField(_("source"), max_length=120, unique=True)

@@ -85,7 +85,7 @@ def deduction_out(deduction: Deduction) -> DeductionOut:
                         case_number=deduction.case.number, case_title=deduction.case.title,
                         rule=deduction.rule, dimension=deduction.dimension,
                         colour=deduction.colour, points=float(deduction.points),
-                        reason=deduction.reason, occurred_at=deduction.occurred_at,
+                        reason=str(deduction.reason), occurred_at=deduction.occurred_at,
                         status=deduction.status)
 
 
@@ -114,7 +114,7 @@ class ScoreOut(Schema):
 def score_out(breakdown: ScoreBreakdown) -> ScoreOut:
     return ScoreOut(
         department=breakdown.department.code, department_name=str(breakdown.department),
-        scheme=breakdown.scheme.name, scheme_kind=breakdown.scheme.kind,
+        scheme=str(breakdown.scheme.name), scheme_kind=breakdown.scheme.kind,
         start=breakdown.start, end=breakdown.end, score=float(breakdown.score),
         dimensions=[DimensionOut(code=d.code, name=d.name, max_points=float(d.max_points),
                                  points=float(d.points), lost=float(d.lost),

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from huying.assessment.models import (
     Appeal,
@@ -32,6 +33,7 @@ from huying.cases.models import (
     Rating,
 )
 from huying.common.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
+from huying.common.messages import Message, as_message, message
 from huying.org.models import Department, OrgUnit, User
 from huying.supervision.models import ClockState, Metric, SlaClock
 
@@ -72,7 +74,8 @@ def scheme_default() -> Scheme:
         return scheme
     try:
         with transaction.atomic():
-            return Scheme.objects.create(name=_("Three dimensions, 14 points"),
+            # The name is a message key, so it reads in the reader's language.
+            return Scheme.objects.create(name=message(gettext_noop("Three dimensions, 14 points")),
                                          is_default=True)
     except IntegrityError:  # another process created it meanwhile
         return Scheme.objects.get(is_default=True)
@@ -102,7 +105,7 @@ def breach_source_key(clock: SlaClock) -> str:
 
 @transaction.atomic
 def deduction_record(*, department: Department, case: Case, rule: str, points: Decimal,
-                     reason: str, now: datetime, source_key: str, colour: str = "",
+                     reason: Message | str, now: datetime, source_key: str, colour: str = "",
                      occurred_at: datetime | None = None) -> Deduction:
     """Enter a deduction in the ledger, once per `source_key`: recording the same source
     again returns the existing entry unchanged (even a withdrawn one)."""
@@ -120,7 +123,7 @@ def deduction_record(*, department: Department, case: Case, rule: str, points: D
             return Deduction.objects.create(
                 department=department, case=case, rule=rule, dimension=dimension_of(rule),
                 points=points.quantize(CENT, rounding=ROUND_HALF_UP),
-                colour=colour or case.colour, reason=reason,
+                colour=colour or case.colour, reason=as_message(reason),
                 occurred_at=occurred_at or now, recorded_at=now, source_key=source_key)
     except IntegrityError:
         return Deduction.objects.get(source_key=source_key)
@@ -153,22 +156,21 @@ def rated_evaluations(*, county: OrgUnit, start: datetime, end: datetime):
             .select_related("case").order_by("pk"))
 
 
-def _breach_reason(clock: SlaClock) -> str:
+def _breach_reason(clock: SlaClock) -> Message:
     due = timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M")
-    values = {"number": clock.case.number, "due": due}
-    if clock.metric == Metric.SIGN:
-        return _("Signed late: case %(number)s, due %(due)s.") % values
-    if clock.metric == Metric.RESPOND:
-        return _("Responded late: case %(number)s, due %(due)s.") % values
-    return _("Completed late: case %(number)s, due %(due)s.") % values
+    key = {Metric.SIGN: gettext_noop("Signed late: case %(number)s, due %(due)s."),
+           Metric.RESPOND: gettext_noop("Responded late: case %(number)s, due %(due)s.")}.get(
+        clock.metric, gettext_noop("Completed late: case %(number)s, due %(due)s."))
+    return message(key, number=clock.case.number, due=due)
 
 
-def _rating_reason(evaluation: Evaluation) -> str:
-    values = {"number": evaluation.case.number, "cycle": evaluation.cycle}
+def _rating_reason(evaluation: Evaluation) -> Message:
     if evaluation.rating == Rating.BASICALLY_SATISFIED:
-        return _("Rated “basically satisfied” instead of “very satisfied”: case %(number)s, "
-                 "cycle %(cycle)d.") % values
-    return _("Rated “unsatisfied”: case %(number)s, cycle %(cycle)d.") % values
+        key = gettext_noop("Rated “basically satisfied” instead of “very satisfied”: case "
+                           "%(number)s, cycle %(cycle)d.")
+    else:
+        key = gettext_noop("Rated “unsatisfied”: case %(number)s, cycle %(cycle)d.")
+    return message(key, number=evaluation.case.number, cycle=evaluation.cycle)
 
 
 def deductions_from_facts(*, county: OrgUnit, start: datetime, end: datetime, now: datetime,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from huying.catalog.models import Colour
@@ -255,6 +256,17 @@ class Evaluation(models.Model):
         verbose_name_plural = _("evaluations")
         constraints = [models.UniqueConstraint(fields=["case", "cycle"],
                                                name="one_evaluation_per_cycle")]
+
+    @property
+    def comment_text(self) -> str:
+        """The comment as shown: an automatic evaluation stores no words of its own, so its
+        note is rendered in the reader's language when read."""
+        if self.comment or not self.automatic:
+            return self.comment
+        return gettext(AUTOMATIC_EVALUATION_NOTE)
+
+
+AUTOMATIC_EVALUATION_NOTE = gettext_noop("Not evaluated in time")
 
 
 class Attachment(models.Model):

@@ -463,7 +463,7 @@ def assignment_out(user: User, assignment: Assignment, case: Case | None = None
 def evaluation_out(evaluation: Evaluation) -> EvaluationOut:
     return EvaluationOut(
         cycle=evaluation.cycle, stars=evaluation.stars, rating=evaluation.rating,
-        comment=evaluation.comment, automatic=evaluation.automatic,
+        comment=evaluation.comment_text, automatic=evaluation.automatic,
         evaluated_by=person_name(evaluation.evaluated_by), evaluated_at=evaluation.evaluated_at)
 
 

@@ -806,9 +806,10 @@ def case_autoclose(*, case: Case, now: datetime) -> Case | None:
             case.evaluation_due_at > now):
         return None
     transition = CASE.check(case.status, "autoclose", actor=None, case=case)
+    # No comment is stored: `Evaluation.comment_text` renders the note when read.
     evaluation = Evaluation.objects.create(case=case, cycle=case.cycle, stars=4,
                                            rating=Rating.SATISFIED, automatic=True,
-                                           comment=_("Not evaluated in time"), evaluated_at=now)
+                                           evaluated_at=now)
     case_close_leftovers(case=case, now=now)
     case = case_move(case=case, transition=transition, actor=None, now=now,
                      payload={"rating": evaluation.rating, "automatic": True},

@@ -103,7 +103,7 @@ class ListVersionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "county", "kind", "number", "title", "effective_from", "status",
                     "published_at"]
     list_filter = ["kind", "status", "county"]
-    search_fields = ["title"]
+    search_fields = ["county__name"]  # the title is a stored message (JSON), not text
     inlines = [ListItemInline]
     actions = ["publish_selected", "export_excel"]
 

@@ -92,9 +92,9 @@ def _version_out(version: ListVersion) -> ListVersionOut:
                              note=i.note) for i in selectors.items_of(version)]
     return ListVersionOut(
         kind=version.kind, kind_label=str(version.get_kind_display()), version=version.number,
-        title=version.title, effective_from=version.effective_from,
+        title=str(version.title), effective_from=version.effective_from,
         published_at=version.published_at.isoformat() if version.published_at else None,
-        note=version.note, items=items)
+        note=str(version.note), items=items)
 
 
 def _limit(matter: MatterType, metric: str) -> LimitOut:

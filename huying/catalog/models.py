@@ -17,6 +17,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from huying.common.messages import MessageField, empty
+
 
 class ListKind(models.TextChoices):
     CATALOGUE = "catalogue", _("Matter catalogue")
@@ -83,11 +85,13 @@ class ListVersion(models.Model):
                                related_name="list_versions", verbose_name=_("county"))
     kind = models.CharField(_("list"), max_length=32, choices=ListKind.choices)
     number = models.PositiveIntegerField(_("version"))
-    title = models.CharField(_("title"), max_length=200)
+    # Title and note: what an administrator typed (a literal) or, for the bundled reference
+    # lists, a message key rendered in the reader's language (common/messages.py).
+    title = MessageField(_("title"))
     effective_from = models.DateField(_("effective from"))
     status = models.CharField(_("status"), max_length=16, choices=VersionStatus.choices,
                               default=VersionStatus.DRAFT)
-    note = models.TextField(_("note"), blank=True)
+    note = MessageField(_("note"), default=empty, blank=True)
     created_at = models.DateTimeField(_("created at"))
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

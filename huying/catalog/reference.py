@@ -22,7 +22,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from huying.catalog import selectors, services
 from huying.catalog.data_types import (
@@ -42,6 +42,7 @@ from huying.catalog.models import (
     VersionStatus,
 )
 from huying.common.errors import ValidationFailed
+from huying.common.messages import as_message, message
 from huying.org.models import Department, DepartmentKind, Level, OrgUnit, User
 
 REFERENCE_PATH = Path(__file__).parent / "data" / "catalog.json"
@@ -171,8 +172,8 @@ def _reference_version(actor: User | None, county: OrgUnit, kind: str,
     if latest is not None and version_fingerprint(latest) == content_fingerprint(kind, content):
         return latest, False
     version = services.list_version_create(
-        actor=actor, county=county, kind=kind, title=str(REFERENCE_TITLES[kind]),
+        actor=actor, county=county, kind=kind, title=as_message(REFERENCE_TITLES[kind]),
         effective_from=effective_from, now=now,
-        note=_("Loaded from the reference lists bundled with huying."))
+        note=message(gettext_noop("Loaded from the reference lists bundled with huying.")))
     services.list_version_fill(actor=actor, version=version, content=content, now=now)
     return version, True

@@ -25,6 +25,7 @@ from huying.catalog.models import (
 )
 from huying.catalog.validation import Lookups, Problem, item_problems, matter_type_problems
 from huying.common.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
+from huying.common.messages import Message, literal
 from huying.org.models import Level, OrgUnit, User
 
 
@@ -59,9 +60,17 @@ def _require_kind(version: ListVersion, catalogue: bool) -> None:
         raise ValidationFailed(_("The matter catalogue holds matter types, not list items."))
 
 
+def version_text(value: Message | str) -> Message:
+    """A version's title or note: typed text is stored stripped, as a literal; the reference
+    loader passes a message key, rendered when read."""
+    if isinstance(value, Message) and "text" not in value.data:
+        return value
+    return literal(str(value).strip())
+
+
 @transaction.atomic
-def list_version_create(*, actor: User | None, county: OrgUnit, kind: str, title: str,
-                        effective_from: date, note: str = "",
+def list_version_create(*, actor: User | None, county: OrgUnit, kind: str,
+                        title: Message | str, effective_from: date, note: Message | str = "",
                         copy_from: ListVersion | None = None, now: datetime) -> ListVersion:
     """Open a new draft version of a list, numbered after the county's last one of that kind,
     optionally starting from the content of another version of the same list."""
@@ -70,7 +79,8 @@ def list_version_create(*, actor: User | None, county: OrgUnit, kind: str, title
         raise ValidationFailed(_("Unknown list kind %(kind)s.") % {"kind": kind})
     if county.level != Level.COUNTY:
         raise ValidationFailed(_("Lists belong to a county."))
-    if not title.strip():
+    title, note = version_text(title), version_text(note)
+    if not title:
         raise ValidationFailed(_("A list version needs a title."))
     if copy_from is not None and (copy_from.kind != kind or copy_from.county_id != county.pk):
         raise ValidationFailed(_("A version can only be copied from the same list."))
@@ -79,7 +89,7 @@ def list_version_create(*, actor: User | None, county: OrgUnit, kind: str, title
     last = (ListVersion.objects.filter(county=county, kind=kind)
             .aggregate(m=Max("number"))["m"]) or 0
     version = ListVersion.objects.create(
-        county=county, kind=kind, number=last + 1, title=title.strip(),
+        county=county, kind=kind, number=last + 1, title=title,
         effective_from=effective_from, note=note, created_at=now)
     if copy_from is not None:
         _copy_content(copy_from, version)
@@ -104,14 +114,16 @@ def _copy_content(source: ListVersion, target: ListVersion) -> None:
 
 
 @transaction.atomic
-def list_version_update(*, actor: User | None, version: ListVersion, title: str,
-                        effective_from: date, note: str = "", now: datetime) -> ListVersion:
+def list_version_update(*, actor: User | None, version: ListVersion, title: Message | str,
+                        effective_from: date, note: Message | str = "", now: datetime
+                        ) -> ListVersion:
     """Change a draft's title, effective date or note."""
     ensure_may_administer_lists(actor)
     version = _locked_draft(version)
-    if not title.strip():
+    title, note = version_text(title), version_text(note)
+    if not title:
         raise ValidationFailed(_("A list version needs a title."))
-    version.title, version.effective_from, version.note = title.strip(), effective_from, note
+    version.title, version.effective_from, version.note = title, effective_from, note
     version.save(update_fields=["title", "effective_from", "note"])
     return version
 

@@ -23,7 +23,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "user", "kind", "title", "case", "read_at"]
     list_filter = ["kind", ("read_at", admin.EmptyFieldListFilter), "created_at"]
-    search_fields = ["title", "user__username", "user__full_name", "case__number"]
+    search_fields = ["user__username", "user__full_name", "case__number"]
     date_hierarchy = "created_at"
     list_select_related = ["user", "case"]
     raw_id_fields = ["user", "case"]
@@ -33,6 +33,6 @@ class NotificationAdmin(ReadOnlyAdmin):
 class WebhookDeliveryAdmin(ReadOnlyAdmin):
     list_display = ["id", "notification", "status", "attempts", "next_attempt_at", "sent_at"]
     list_filter = ["status"]
-    search_fields = ["notification__title", "url", "last_error"]
+    search_fields = ["notification__user__username", "url", "last_error"]
     list_select_related = ["notification", "notification__user"]
     raw_id_fields = ["notification"]

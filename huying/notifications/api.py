@@ -54,7 +54,7 @@ class MarkedOut(Schema):
 
 def notification_out(n: Notification) -> NotificationOut:
     return NotificationOut(id=n.pk, kind=n.kind, kind_label=str(n.get_kind_display()),
-                           title=n.title, body=n.body,
+                           title=str(n.title), body=str(n.body),
                            case_number=n.case.number if n.case_id else None, link=n.link,
                            created_at=n.created_at, read_at=n.read_at)
 

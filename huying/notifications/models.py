@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from huying.common.messages import MessageField, empty
+
 
 class Kind(models.TextChoices):
     NEW_WORK = "new_work", _("New work")
@@ -29,8 +31,9 @@ class Notification(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="notifications", verbose_name=_("user"))
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("body"), blank=True)
+    # Message keys with parameters, rendered in the reader's language (common/messages.py).
+    title = MessageField(_("title"), default=empty)
+    body = MessageField(_("body"), default=empty, blank=True)
     case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.CASCADE,
                              related_name="notifications", verbose_name=_("case"))
     link = models.CharField(_("link"), max_length=300, blank=True)
@@ -57,7 +60,7 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} · {self.title}"
+        return f"{self.user} · {self.title}"  # the title renders in the active language
 
 
 class DeliveryStatus(models.TextChoices):

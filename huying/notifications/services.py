@@ -1,6 +1,10 @@
 """Writing notifications (通知): the supervision, assessment and case code call `notify` and
 its helpers inside their own transaction; a user marks what they have read.
 
+Titles and bodies are `Message`s (common/messages.py): message keys with parameters,
+rendered in the reader's language when read. Plain text is accepted and stored as a literal
+for what people wrote themselves (a reason, a reply).
+
 When `HUYING_WEBHOOK_URL` is set, each notification also gets a webhook delivery, handed to
 huey only once the surrounding transaction commits (the pretix way), so a rolled-back action
 sends nothing and a gateway outage never breaks the action itself.
@@ -19,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from huying.cases.models import Case
 from huying.common.errors import NotFound, ValidationFailed
+from huying.common.messages import Message, as_message, literal
 from huying.notifications.models import Kind, Notification, WebhookDelivery
 from huying.notifications.tasks import webhook_deliver
 from huying.notifications.webhooks import payload_for
@@ -42,9 +47,9 @@ def _recipients(users: Iterable[User]) -> list[User]:
 
 
 @transaction.atomic
-def notify(*, users: Iterable[User], kind: str, title: str, body: str, now: datetime,
-           case: Case | None = None, link: str = "", dedupe_key: str | None = None
-           ) -> list[Notification]:
+def notify(*, users: Iterable[User], kind: str, title: Message | str, body: Message | str,
+           now: datetime, case: Case | None = None, link: str = "",
+           dedupe_key: str | None = None) -> list[Notification]:
     """Create one notification per user; users who already have `dedupe_key` are skipped,
     so announcing the same event again (a retried job, a re-run sweep) rings once.
 
@@ -59,8 +64,10 @@ def notify(*, users: Iterable[User], kind: str, title: str, body: str, now: date
             dedupe_key=dedupe_key, user__in=[u.pk for u in recipients]
         ).values_list("user_id", flat=True))
         recipients = [u for u in recipients if u.pk not in already]
+    title, body = as_message(title), as_message(body)
     # A notice must never refuse the business action because its wording ran long.
-    title = title[:TITLE_MAX]
+    if "text" in title.data:
+        title = literal(title.data["text"][:TITLE_MAX])
     created: list[Notification] = []
     for user in recipients:
         row = Notification(user=user, kind=kind, title=title, body=body, case=case,
@@ -117,17 +124,18 @@ def role_in_unit_users(role: str, unit: OrgUnit) -> QuerySet[User]:
 
 def notify_department(*, department: Department,
                       roles: Iterable[str] = (Role.RESPONDER, Role.DEPT_HEAD), kind: str,
-                      title: str, body: str, now: datetime, case: Case | None = None,
-                      link: str = "", dedupe_key: str | None = None) -> list[Notification]:
+                      title: Message | str, body: Message | str, now: datetime,
+                      case: Case | None = None, link: str = "",
+                      dedupe_key: str | None = None) -> list[Notification]:
     """Notify everyone holding one of `roles` in `department` (by default its responders
     and its head)."""
     return notify(users=department_users(department, roles), kind=kind, title=title,
                   body=body, now=now, case=case, link=link, dedupe_key=dedupe_key)
 
 
-def notify_role_in_unit(*, role: str, unit: OrgUnit, kind: str, title: str, body: str,
-                        now: datetime, case: Case | None = None, link: str = "",
-                        dedupe_key: str | None = None) -> list[Notification]:
+def notify_role_in_unit(*, role: str, unit: OrgUnit, kind: str, title: Message | str,
+                        body: Message | str, now: datetime, case: Case | None = None,
+                        link: str = "", dedupe_key: str | None = None) -> list[Notification]:
     """Notify every holder of `role` at `unit`, e.g. the county's supervisors or a town's
     reviewers."""
     return notify(users=role_in_unit_users(role, unit), kind=kind, title=title, body=body,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from huying.cases.domain_events import (
     AssignmentsOpened,
@@ -22,6 +22,7 @@ from huying.cases.domain_events import (
 )
 from huying.cases.models import Assignment, Case
 from huying.common.bus import Phase, subscribe
+from huying.common.messages import Message, message
 from huying.notifications.models import Kind
 from huying.notifications.services import notify, notify_department, notify_role_in_unit
 from huying.org.models import Role
@@ -39,9 +40,9 @@ def tell_departments_of_new_work(event: AssignmentsOpened) -> None:
         notify_department(
             department=assignment.department, kind=Kind.NEW_WORK, now=now, case=case,
             link=link(case), dedupe_key=f"assignment:{assignment.pk}",
-            title=_("New assignment to sign: %(number)s %(title)s")
-            % {"number": case.number, "title": case.title},
-            body=_("Please sign for it in time and reply within the limit."))
+            title=message(gettext_noop("New assignment to sign: %(number)s %(title)s"),
+                          number=case.number, title=case.title),
+            body=message(gettext_noop("Please sign for it in time and reply within the limit.")))
 
 
 @subscribe(CaseCalled, when=Phase.IN_TRANSACTION)
@@ -51,8 +52,8 @@ def tell_town_reviewers_of_call(event: CaseCalled) -> None:
     notify_role_in_unit(
         role=Role.TOWN_REVIEWER, unit=case.town, kind=Kind.DECISION, now=now, case=case,
         link=link(case), dedupe_key=f"call:{case.pk}:{case.version}",
-        title=_("Call awaiting approval: %(number)s %(title)s")
-        % {"number": case.number, "title": case.title},
+        title=message(gettext_noop("Call awaiting approval: %(number)s %(title)s"),
+                      number=case.number, title=case.title),
         body=case.status_reason)
 
 
@@ -63,8 +64,8 @@ def tell_centre_of_approved_call(event: CaseCallApproved) -> None:
     notify_role_in_unit(
         role=Role.SUPERVISOR, unit=case.county, kind=Kind.NEW_WORK, now=now, case=case,
         link=link(case), dedupe_key=f"triage:{case.pk}:{case.version}",
-        title=_("New call to triage: %(number)s %(title)s")
-        % {"number": case.number, "title": case.title},
+        title=message(gettext_noop("New call to triage: %(number)s %(title)s"),
+                      number=case.number, title=case.title),
         body=case.status_reason)
 
 
@@ -75,10 +76,10 @@ def tell_initiator_to_evaluate(event: CaseReplied) -> None:
     users = [u for u in (case.called_by, case.reported_by) if u is not None]
     notify(users=users[:1], kind=Kind.EVALUATION, now=now, case=case, link=link(case),
            dedupe_key=f"replied:{case.pk}:{case.cycle}",
-           title=_("Reply awaiting your evaluation: %(number)s %(title)s")
-           % {"number": case.number, "title": case.title},
-           body=_("Evaluate the result before the window closes; an unsatisfied evaluation "
-                  "sends it back for rework."))
+           title=message(gettext_noop("Reply awaiting your evaluation: %(number)s %(title)s"),
+                         number=case.number, title=case.title),
+           body=message(gettext_noop("Evaluate the result before the window closes; an "
+                                     "unsatisfied evaluation sends it back for rework.")))
 
 
 @subscribe(ReturnRequested, when=Phase.IN_TRANSACTION)
@@ -97,10 +98,11 @@ def decision_requested(*, assignment: Assignment, what: str, now: datetime) -> N
     notify_role_in_unit(
         role=Role.SUPERVISOR, unit=case.county, kind=Kind.DECISION, now=now, case=case,
         link=link(case), dedupe_key=f"{what}:{assignment.pk}:{assignment.version}",
-        title=_("%(department)s asks for a decision on %(number)s")
-        % {"department": assignment.department, "number": case.number},
-        body=str(what_label(what)))
+        title=message(gettext_noop("%(department)s asks for a decision on %(number)s"),
+                      department=str(assignment.department), number=case.number),
+        body=what_label(what))
 
 
-def what_label(what: str) -> str:
-    return {"return": _("Return request"), "extension": _("Extension request")}[what]
+def what_label(what: str) -> Message:
+    return message({"return": gettext_noop("Return request"),
+                    "extension": gettext_noop("Extension request")}[what])

@@ -20,7 +20,9 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import F, Q
+from django.utils import translation
 
+from huying.common.messages import Message, render
 from huying.notifications.models import DeliveryStatus, Notification, WebhookDelivery
 
 log = logging.getLogger(__name__)
@@ -39,17 +41,32 @@ Sender = Callable[[str, bytes, dict[str, str], float], None]
 
 
 def payload_for(notification: Notification) -> dict[str, Any]:
+    """What is stored with the delivery: title and body as message JSON, rendered only
+    when sent (`wire_payload`)."""
     user = notification.user
     return {
         "id": notification.pk,
         "kind": notification.kind,
-        "title": notification.title,
-        "body": notification.body,
+        "title": _stored(notification.title),
+        "body": _stored(notification.body),
         "case_number": notification.case.number if notification.case_id else None,
         "link": notification.link,
         "user": {"username": user.username, "full_name": user.full_name, "phone": user.phone},
         "created_at": notification.created_at.isoformat(),
     }
+
+
+def _stored(value: Message | str) -> Any:
+    return value.data if isinstance(value, Message) else value
+
+
+def wire_payload(payload: dict[str, Any]) -> dict[str, Any]:
+    """The payload as sent: title and body rendered in the platform's language (zh-hans by
+    default; a gateway has no language of its own). Rows stored before messages carry
+    plain text, which passes through."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return {**payload, **{name: render(payload[name]) for name in ("title", "body")
+                              if name in payload}}
 
 
 def webhook_secret() -> bytes:
@@ -100,7 +117,7 @@ def delivery_attempt(*, delivery_id: int, now: datetime, send: Sender | None = N
     if delivery is None or not delivery_claim(delivery=delivery, now=now):
         return None
     attempt = delivery.attempts + 1
-    body = encode(delivery.payload)
+    body = encode(wire_payload(delivery.payload))
     headers = {"Content-Type": "application/json; charset=utf-8",
                SIGNATURE_HEADER: signature(body),
                "User-Agent": "huying-webhook/1"}

@@ -47,7 +47,7 @@ class SlipAdmin(ReadOnlyAdmin):
     list_display = ["number", "kind", "department", "title", "status", "issued_at",
                     "deadline"]
     list_filter = ["kind", "status"]
-    search_fields = ["number", "title", "department__name"]
+    search_fields = ["department__name", "cases__number"]
 
 
 @admin.register(ListedCase)

@@ -175,11 +175,11 @@ def interview_out(i: Interview) -> InterviewOut:
 
 def slip_out(s: Slip) -> SlipOut:
     return SlipOut(
-        id=s.pk, kind=s.kind, number=s.number, title=s.title, body=s.body,
+        id=s.pk, kind=s.kind, number=str(s.number), title=str(s.title), body=str(s.body),
         department=s.department.code if s.department else None,
         cases=[c.number for c in s.cases.order_by("number")], deadline=s.deadline,
-        issued_by=_name(s.issued_by), issued_at=s.issued_at, recipients=s.recipients,
-        copied_to=s.copied_to, status=s.status, reply=s.reply, replied_at=s.replied_at,
+        issued_by=_name(s.issued_by), issued_at=s.issued_at, recipients=str(s.recipients),
+        copied_to=str(s.copied_to), status=s.status, reply=s.reply, replied_at=s.replied_at,
         document=f"/api/v1/supervision/slips/{s.pk}/document")
 
 

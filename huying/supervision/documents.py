@@ -76,10 +76,12 @@ def slip_document(slip: Slip) -> bytes:
     _red_rule(header)
     _paragraph(doc, slip_title(slip.kind), size=22, align=WD_ALIGN_PARAGRAPH.CENTER,
                bold=True, font=TITLE_FONT)
-    _paragraph(doc, slip.number, size=16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    # Number, recipients, body and copy line are stored messages, rendered here in the
+    # reader's language.
+    _paragraph(doc, str(slip.number), size=16, align=WD_ALIGN_PARAGRAPH.CENTER)
     if slip.recipients:
         _paragraph(doc, _("%(recipients)s:") % {"recipients": slip.recipients})
-    for line in slip.body.splitlines() or [""]:
+    for line in str(slip.body).splitlines() or [""]:
         _paragraph(doc, line, indent=True)
     cases = list(slip.cases.select_related("matter_type", "town").order_by("number"))
     if cases:

@@ -7,12 +7,14 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from huying.cases import validation
 from huying.cases.events import event_append
 from huying.cases.models import Assignment, Case
 from huying.catalog.models import Colour
 from huying.common.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
+from huying.common.messages import message
 from huying.org.models import Department, Role, User
 from huying.supervision import services as sv
 from huying.supervision.models import (
@@ -21,6 +23,7 @@ from huying.supervision.models import (
     InterviewerRole,
     InterviewStatus,
     LeaderKind,
+    Trigger,
 )
 
 # The rung of the ladder for each interview colour: who interviews whom.
@@ -91,15 +94,16 @@ def interview_open(*, case: Case, department: Department, assignment: Assignment
                 source_key=source_key)
     except IntegrityError:  # another worker ordered it a moment ago
         return Interview.objects.get(source_key=source_key), False
-    title = _("Interview ordered: %(department)s, case %(number)s") % {
-        "department": department, "number": case.number}
-    body = _("%(interviewer)s interviews %(interviewee)s (%(role)s) about %(trigger)s on case "
-             "%(number)s “%(title)s”.") % {
-        "interviewer": interviewer or InterviewerRole(interviewer_role).label,
-        "interviewee": interviewee or IntervieweeRole(interviewee_role).label,
-        "role": IntervieweeRole(interviewee_role).label,
-        "trigger": interview.get_trigger_display(), "number": case.number,
-        "title": case.title}
+    title = message(gettext_noop("Interview ordered: %(department)s, case %(number)s"),
+                    department=str(department), number=case.number)
+    # People are named as they are; roles and the trigger are labels, rendered when read.
+    body = message(
+        gettext_noop("%(interviewer)s interviews %(interviewee)s (%(role)s) about "
+                     "%(trigger)s on case %(number)s “%(title)s”."),
+        interviewer=str(interviewer) if interviewer else InterviewerRole(interviewer_role).label,
+        interviewee=str(interviewee) if interviewee else IntervieweeRole(interviewee_role).label,
+        role=IntervieweeRole(interviewee_role).label,
+        trigger=Trigger(interview.trigger).label, number=case.number, title=case.title)
     recipients = [interviewer, interviewee]
     if interviewer_role == InterviewerRole.CENTRE:
         recipients += sv.centre_supervisors(case.county)
@@ -139,9 +143,11 @@ def interview_schedule(*, actor: User, interview: Interview, scheduled_for: date
     interview.scheduled_for = scheduled_for
     interview.save(update_fields=["scheduled_for"])
     sv.tell(users=[interview.interviewer, interview.interviewee], kind="interview",
-            title=_("Interview on case %(number)s scheduled") % {"number": interview.case.number},
-            body=_("The interview is scheduled for %(time)s.")
-            % {"time": scheduled_for.strftime("%Y-%m-%d %H:%M")}, now=now, case=interview.case,
+            title=message(gettext_noop("Interview on case %(number)s scheduled"),
+                          number=interview.case.number),
+            body=message(gettext_noop("The interview is scheduled for %(time)s."),
+                         time=scheduled_for.strftime("%Y-%m-%d %H:%M")),
+            now=now, case=interview.case,
             dedupe_key=f"interview:{interview.pk}:at:{scheduled_for.isoformat()}")
     return interview
 
@@ -174,7 +180,8 @@ def interview_record(*, actor: User, interview: Interview, notes: str, rectifica
                           "rectification": rectification})
     sv.tell(users=[interview.interviewee, *sv.department_people(interview.department,
                                                                 [Role.DEPT_HEAD])],
-            kind="interview", title=_("Interview on case %(number)s recorded")
-            % {"number": case.number}, body=rectification, now=now, case=case,
+            kind="interview",
+            title=message(gettext_noop("Interview on case %(number)s recorded"),
+                          number=case.number), body=rectification, now=now, case=case,
             dedupe_key=f"interview:{interview.pk}:held")
     return interview

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from huying.assessment.services import (
     BREACH_RULE,
@@ -30,6 +30,7 @@ from huying.assessment.services import (
 )
 from huying.cases.models import Assignment, AssignmentRole, Case, Evaluation, Rating
 from huying.catalog.models import Colour
+from huying.common.messages import Message, as_message, message
 from huying.org.models import Department, Role
 from huying.supervision import services as sv
 from huying.supervision.interviews import INTERVIEW_RUNGS, interview_open
@@ -60,10 +61,10 @@ def deduction_for(rule: str, colour: str) -> Decimal:
     return rule_points(scheme=scheme_default(), rule=rule, colour=colour)
 
 
-def trigger_label(trigger: str, metric: str | None = None) -> str:
+def trigger_label(trigger: str, metric: str | None = None) -> Message:
     if trigger == Trigger.OVERDUE and metric:
-        return _("%(metric)s overdue") % {"metric": Metric(metric).label}
-    return str(Trigger(trigger).label)
+        return message(gettext_noop("%(metric)s overdue"), metric=Metric(metric).label)
+    return as_message(Trigger(trigger).label)
 
 
 # ---------------------------------------------------------------------------------------
@@ -77,22 +78,22 @@ def sla_level_fired(*, clock: SlaClock, level: int, now: datetime) -> LadderStep
     department = clock.department
     label = Metric(clock.metric).label
     if level < Stage.BREACHED:
-        title = _("%(metric)s deadline of case %(number)s: %(percent)s used") % {
-            "metric": label, "number": case.number,
-            "percent": "50%" if level == Stage.HALF else "75%"}
-        body = _("Due at %(due)s: “%(title)s”.") % {
-            "due": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M"),
-            "title": case.title}
+        title = message(gettext_noop("%(metric)s deadline of case %(number)s: %(percent)s used"),
+                        metric=label, number=case.number,
+                        percent="50%" if level == Stage.HALF else "75%")
+        body = message(gettext_noop("Due at %(due)s: “%(title)s”."),
+                       due=timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M"),
+                       title=case.title)
         sv.tell(users=sv.department_people(department, WARNING_PEOPLE), kind="sla_warning",
                 title=title, body=body, now=now, case=case,
                 dedupe_key=f"sla:{clock.pk}:{level}")
         return None
     sv.tell(users=sv.department_people(department, WARNING_PEOPLE), kind="sla_breach",
-            title=_("%(metric)s of case %(number)s is overdue") % {
-                "metric": label, "number": case.number},
-            body=_("It was due at %(due)s: “%(title)s”.") % {
-                "due": timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M"),
-                "title": case.title},
+            title=message(gettext_noop("%(metric)s of case %(number)s is overdue"),
+                          metric=label, number=case.number),
+            body=message(gettext_noop("It was due at %(due)s: “%(title)s”."),
+                         due=timezone.localtime(clock.due_at).strftime("%Y-%m-%d %H:%M"),
+                         title=case.title),
             now=now, case=case, dedupe_key=f"sla:{clock.pk}:{level}")
     return escalate(trigger=Trigger.OVERDUE, case=case, department=department,
                     assignment=clock.assignment, clock=clock, now=now,
@@ -109,8 +110,8 @@ def assignment_return_denied(*, assignment: Assignment, now: datetime) -> Ladder
                     department=assignment.department, assignment=assignment, clock=None,
                     now=now, source_key=f"shirking:assignment:{assignment.pk}",
                     interview_key=f"shirking:assignment:{assignment.pk}",
-                    reason=_("Return denied: %(reason)s") % {
-                        "reason": assignment.return_reason or "-"},
+                    reason=message(gettext_noop("Return denied: %(reason)s"),
+                                   reason=assignment.return_reason or "-"),
                     deduction=(SHIRKING_RULE, f"shirking:assignment:{assignment.pk}", now))
 
 
@@ -128,8 +129,8 @@ def case_evaluated(*, case: Case, evaluation: Evaluation, now: datetime) -> Ladd
                         assignment=lead, clock=None, now=now,
                         source_key=f"return:evaluation:{evaluation.pk}",
                         interview_key=f"return:assignment:{lead.pk}",
-                        reason=_("Unsatisfied evaluation: %(comment)s") % {
-                            "comment": evaluation.comment or "-"},
+                        reason=message(gettext_noop("Unsatisfied evaluation: %(comment)s"),
+                                       comment=evaluation.comment or "-"),
                         deduction=(RATING_UNSATISFIED,
                                    f"rating:{evaluation.rating}:{evaluation.pk}:"
                                    f"{lead.department_id}", evaluation.evaluated_at))
@@ -146,7 +147,7 @@ def case_evaluated(*, case: Case, evaluation: Evaluation, now: datetime) -> Ladd
 
 def escalate(*, trigger: str, case: Case, department: Department,
              assignment: Assignment | None, clock: SlaClock | None, now: datetime,
-             source_key: str, interview_key: str, reason: str,
+             source_key: str, interview_key: str, reason: Message,
              deduction: tuple[str, str, datetime]) -> LadderStep | None:
     """Take the rung the case's colour calls for, once per `source_key`. Returns the new
     step, or None when this trigger was already handled. `deduction` is the ledger rule,
@@ -178,8 +179,8 @@ def escalate(*, trigger: str, case: Case, department: Department,
     step.points = points
     step.save(update_fields=["points"])
     sv.tell(users=sv.department_people(department, [Role.DEPT_HEAD]), kind="decision",
-            title=_("%(points)s points deducted: case %(number)s") % {
-                "points": points, "number": case.number},
+            title=message(gettext_noop("%(points)s points deducted: case %(number)s"),
+                          points=points, number=case.number),
             body=reason, now=now, case=case, dedupe_key=f"ladder:{step.pk}")
     return step
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from huying.common.messages import MessageField, empty
+
 
 class Metric(models.TextChoices):
     SIGN = "sign", _("Signing")
@@ -246,7 +248,9 @@ class Slip(models.Model):
     """One of the three slips (三单): prompt, supervision or warning."""
 
     kind = models.CharField(_("kind"), max_length=16, choices=SlipKind.choices)
-    number = models.CharField(_("number"), max_length=40)
+    # number, title, body, recipients and copied_to are message keys with parameters,
+    # rendered in the reader's language (common/messages.py).
+    number = MessageField(_("number"))
     county = models.ForeignKey("org.OrgUnit", on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("county"))
     department = models.ForeignKey("org.Department", null=True, blank=True,
@@ -254,14 +258,14 @@ class Slip(models.Model):
                                    verbose_name=_("department"))
     cases = models.ManyToManyField("cases.Case", blank=True, related_name="slips",
                                    verbose_name=_("cases"))
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("body"))
+    title = MessageField(_("title"))
+    body = MessageField(_("body"))
     deadline = models.DateTimeField(_("rectification deadline"), null=True, blank=True)
     issued_by = models.ForeignKey("org.User", null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+", verbose_name=_("issued by"))
     issued_at = models.DateTimeField(_("issued at"))
-    recipients = models.TextField(_("recipients"), blank=True)
-    copied_to = models.TextField(_("copied to"), blank=True)
+    recipients = MessageField(_("recipients"), default=empty, blank=True)
+    copied_to = MessageField(_("copied to"), default=empty, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=SlipStatus.choices,
                               default=SlipStatus.ISSUED)
     reply = models.TextField(_("reply"), blank=True)
@@ -281,7 +285,7 @@ class Slip(models.Model):
                    models.Index(fields=["department", "status"])]
 
     def __str__(self) -> str:
-        return self.number
+        return str(self.number)
 
 
 class ListedCase(models.Model):

@@ -11,11 +11,13 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from huying.cases import access, validation
 from huying.cases.events import event_append
 from huying.cases.models import Case
 from huying.common.errors import NotFound, PermissionDenied, ValidationFailed
+from huying.common.messages import Message, message
 from huying.notifications.services import notify
 from huying.org.models import Department, DepartmentKind, Membership, OrgUnit, Role, User
 from huying.supervision.models import LeaderKind, LeaderPost, ListedCase
@@ -147,8 +149,10 @@ def require_supervisor(actor: User | None, county: OrgUnit) -> None:
 # telling people (the notification centre does delivery, dedupe and webhooks)
 
 
-def tell(*, users: Iterable[User | None], kind: str, title: str, body: str, now: datetime,
-         case: Case | None = None, link: str = "", dedupe_key: str | None = None) -> None:
+def tell(*, users: Iterable[User | None], kind: str, title: Message, body: Message | str,
+         now: datetime, case: Case | None = None, link: str = "",
+         dedupe_key: str | None = None) -> None:
+    """`title` is a message rendered when read; `body` may be what a person wrote."""
     recipients = _unique(u for u in users if u is not None)
     if recipients:
         notify(users=recipients, kind=kind, title=title, body=body, now=now, case=case,
@@ -200,8 +204,9 @@ def case_list_for_supervision(*, actor: User, case: Case, reason: str,
     departments = {a.department for a in case.assignments.filter(cycle=case.cycle)
                    .select_related("department")}
     tell(users=[u for d in departments for u in department_people(d, DEPARTMENT_STAFF)],
-         kind="decision", title=_("Case %(number)s is under listed supervision")
-         % {"number": case.number}, body=reason, now=now, case=case,
+         kind="decision",
+         title=message(gettext_noop("Case %(number)s is under listed supervision"),
+                       number=case.number), body=reason, now=now, case=case,
          dedupe_key=f"listed:{listing.pk}")
     return listing
 

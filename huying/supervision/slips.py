@@ -4,6 +4,9 @@ slip (警示单) to departments the towns rank in the bottom 3 two months runnin
 
 Every slip is a numbered record (督办〔2026〕15号); automatic slips carry a source key so a
 job that runs twice issues each slip once. `documents.slip_document` renders them.
+
+Number, title, body, recipients and copy line are stored as messages (common/messages.py)
+and rendered in the reader's language; what a supervisor or a department typed is a literal.
 """
 
 from __future__ import annotations
@@ -18,12 +21,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from huying.assessment import selectors as assessment_selectors
 from huying.cases import validation
 from huying.cases.models import Assignment, AssignmentStatus, Case, Evaluation, Rating
 from huying.cases.states import OPEN_AT_COUNTY, TERMINAL_CASE, WITHDRAWN_CASE
 from huying.common.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
+from huying.common.messages import Message, as_message, join, literal, message
 from huying.org.models import Department, Level, OrgUnit, Role, User
 from huying.supervision import services as sv
 from huying.supervision.models import Slip, SlipCounter, SlipKind, SlipStatus
@@ -31,9 +36,10 @@ from huying.supervision.selectors import case_ids_overdue
 from huying.workdays.selectors import work_calendar
 
 
-def kind_prefix(kind: str) -> str:
-    return {SlipKind.PROMPT: _("Prompt"), SlipKind.SUPERVISION: _("Supervision"),
-            SlipKind.WARNING: _("Warning")}[SlipKind(kind)]
+def kind_prefix(kind: str) -> Message:
+    return message({SlipKind.PROMPT: gettext_noop("Prompt"),
+                    SlipKind.SUPERVISION: gettext_noop("Supervision"),
+                    SlipKind.WARNING: gettext_noop("Warning")}[SlipKind(kind)])
 
 
 def issuing_office(county: OrgUnit) -> str:
@@ -50,7 +56,7 @@ def county_of(department: Department) -> OrgUnit:
     return OrgUnit.objects.get(pk=unit.ancestor_ids()[0])
 
 
-def slip_number_next(*, county: OrgUnit, kind: str, year: int) -> str:
+def slip_number_next(*, county: OrgUnit, kind: str, year: int) -> Message:
     """The next number of the county's `kind` slips in `year`, under a row lock so that
     concurrent issuers never share one."""
     counter = SlipCounter.objects.select_for_update().filter(county=county, kind=kind,
@@ -65,13 +71,14 @@ def slip_number_next(*, county: OrgUnit, kind: str, year: int) -> str:
                                                               year=year)
     SlipCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     counter.refresh_from_db(fields=["last"])
-    return _("%(prefix)s [%(year)d] No. %(seq)d") % {"prefix": kind_prefix(kind), "year": year,
-                                                     "seq": counter.last}
+    return message(gettext_noop("%(prefix)s [%(year)d] No. %(seq)d"),
+                   prefix=kind_prefix(kind), year=year, seq=counter.last)
 
 
 def _issue(*, kind: str, county: OrgUnit, department: Department | None, cases: Sequence[Case],
-           title: str, body: str, now: datetime, actor: User | None = None,
-           deadline: datetime | None = None, recipients: str = "", copied_to: str = "",
+           title: Message, body: Message | str, now: datetime, actor: User | None = None,
+           deadline: datetime | None = None, recipients: Message | str = "",
+           copied_to: Message | str = "",
            source_key: str | None = None) -> tuple[Slip, bool]:
     if source_key is not None:
         existing = Slip.objects.filter(source_key=source_key).first()
@@ -83,8 +90,9 @@ def _issue(*, kind: str, county: OrgUnit, department: Department | None, cases: 
                                       year=timezone.localtime(now).year)
             slip = Slip.objects.create(
                 kind=kind, number=number, county=county, department=department, title=title,
-                body=body, deadline=deadline, issued_by=actor, issued_at=now,
-                recipients=recipients, copied_to=copied_to, source_key=source_key)
+                body=as_message(body), deadline=deadline, issued_by=actor, issued_at=now,
+                recipients=as_message(recipients), copied_to=as_message(copied_to),
+                source_key=source_key)
             slip.cases.set(cases)
     except IntegrityError:
         if source_key is None:
@@ -94,10 +102,12 @@ def _issue(*, kind: str, county: OrgUnit, department: Department | None, cases: 
 
 
 def _tell_issued(slip: Slip, users: Sequence[User | None], now: datetime) -> None:
-    sv.tell(users=users, kind="slip", title=_("%(kind)s %(number)s: %(title)s") % {
-        "kind": slip.get_kind_display(), "number": slip.number, "title": slip.title},
-        body=slip.body[:500], now=now, link=f"/api/v1/supervision/slips/{slip.pk}/document",
-        dedupe_key=f"slip:{slip.pk}")
+    sv.tell(users=users, kind="slip",
+            title=message(gettext_noop("%(kind)s %(number)s: %(title)s"),
+                          kind=SlipKind(slip.kind).label, number=slip.number,
+                          title=slip.title),
+            body=slip.body, now=now, link=f"/api/v1/supervision/slips/{slip.pk}/document",
+            dedupe_key=f"slip:{slip.pk}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -152,18 +162,19 @@ def prompt_digest(*, county: OrgUnit, now: datetime) -> PromptDigest:
     return PromptDigest(hot, hot_cases, difficult, sensitive)
 
 
-def prompt_body(digest: PromptDigest) -> str:
+def prompt_body(digest: PromptDigest) -> Message:
     if digest.empty:
-        return _("No hot, difficult or stability-sensitive matters today.")
-    lines = [_("1. Hot matters (%(count)d)") % {"count": len(digest.hot)}]
-    lines += [_("  %(town)s: %(matter)s, %(count)d reports") % {
-        "town": h.town, "matter": h.matter, "count": h.count} for h in digest.hot]
-    lines.append(_("2. Difficult matters (%(count)d)") % {"count": len(digest.difficult)})
-    lines += [f"  {c.number} {c.title}" for c in digest.difficult]
-    lines.append(_("3. Stability-sensitive matters (%(count)d)") % {
-        "count": len(digest.sensitive)})
-    lines += [f"  {c.number} {c.title}" for c in digest.sensitive]
-    return "\n".join(lines)
+        return message(gettext_noop("No hot, difficult or stability-sensitive matters today."))
+    lines = [message(gettext_noop("1. Hot matters (%(count)d)"), count=len(digest.hot))]
+    lines += [message(gettext_noop("  %(town)s: %(matter)s, %(count)d reports"),
+                      town=h.town, matter=h.matter, count=h.count) for h in digest.hot]
+    lines.append(message(gettext_noop("2. Difficult matters (%(count)d)"),
+                         count=len(digest.difficult)))
+    lines += [literal(f"  {c.number} {c.title}") for c in digest.difficult]
+    lines.append(message(gettext_noop("3. Stability-sensitive matters (%(count)d)"),
+                         count=len(digest.sensitive)))
+    lines += [literal(f"  {c.number} {c.title}") for c in digest.sensitive]
+    return join(lines, "\n")
 
 
 @transaction.atomic
@@ -178,8 +189,9 @@ def slip_issue_prompt(*, county: OrgUnit, day: date, now: datetime) -> Slip:
                                     *digest.hot_cases)}.values())
     slip, created = _issue(
         kind=SlipKind.PROMPT, county=county, department=None, cases=cases,
-        title=_("Prompt slip of %(day)s") % {"day": day.strftime("%Y-%m-%d")},
-        body=prompt_body(digest), now=now, recipients=_("County leaders"), source_key=key)
+        title=message(gettext_noop("Prompt slip of %(day)s"), day=day.strftime("%Y-%m-%d")),
+        body=prompt_body(digest), now=now, recipients=message(gettext_noop("County leaders")),
+        source_key=key)
     if created:
         _tell_issued(slip, sv.county_leaders(county), now)
     return slip
@@ -196,11 +208,14 @@ def default_deadline(now: datetime) -> datetime:
 
 @transaction.atomic
 def slip_issue_supervision(*, actor: User | None, department: Department, cases: Sequence[Case],
-                           reason: str, now: datetime, deadline: datetime | None = None,
+                           reason: Message | str, now: datetime,
+                           deadline: datetime | None = None,
                            source_key: str | None = None) -> Slip:
     """A supervision slip to the department head, with a rectification deadline (default:
-    five working days). Issued by a supervisor, or by the platform (`actor` None)."""
-    reason = validation.reason(reason)
+    five working days). Issued by a supervisor (`reason` the text they typed), or by the
+    platform (`actor` None, `reason` a message)."""
+    if not isinstance(reason, Message):
+        reason = literal(validation.reason(reason))
     county = cases[0].county if cases else county_of(department)
     if any(c.county_id != county.pk for c in cases):
         raise ValidationFailed(_("All cases of a slip must be in one county."), field="cases")
@@ -213,10 +228,11 @@ def slip_issue_supervision(*, actor: User | None, department: Department, cases:
     head = sv.department_head(department)
     slip, created = _issue(
         kind=SlipKind.SUPERVISION, county=county, department=department, cases=cases,
-        title=_("Supervision slip to %(department)s") % {"department": department.name},
+        title=message(gettext_noop("Supervision slip to %(department)s"),
+                      department=department.name),
         body=reason, deadline=deadline, now=now, actor=actor,
-        recipients=_("%(department)s (head: %(head)s)") % {
-            "department": department.name, "head": head or "-"},
+        recipients=message(gettext_noop("%(department)s (head: %(head)s)"),
+                           department=department.name, head=str(head or "-")),
         source_key=source_key)
     if created:
         _tell_issued(slip, [head, *sv.department_people(department, [Role.RESPONDER])], now)
@@ -228,18 +244,19 @@ def slip_issue_for_evaluation(*, case: Case, evaluation: Evaluation, department:
     """不满意/基本满意 bring an automatic supervision slip; an unsatisfied evaluation of a
     case already reworked once is failed rework."""
     if evaluation.rating == Rating.BASICALLY_SATISFIED:
-        reason = _("Case %(number)s was evaluated “basically satisfied”: improve the quality "
-                   "of handling and of the reply.")
+        key = gettext_noop("Case %(number)s was evaluated “basically satisfied”: improve the "
+                           "quality of handling and of the reply.")
     elif Evaluation.objects.filter(case=case, rating=Rating.UNSATISFIED,
                                    cycle__lt=evaluation.cycle).exists():
-        reason = _("Failed rework: case %(number)s was evaluated “unsatisfied” again after it "
-                   "was reopened.")
+        key = gettext_noop("Failed rework: case %(number)s was evaluated “unsatisfied” again "
+                           "after it was reopened.")
     else:
-        reason = _("Case %(number)s was evaluated “unsatisfied” and reopened for rework.")
-    reason = reason % {"number": case.number}
+        key = gettext_noop("Case %(number)s was evaluated “unsatisfied” and reopened for "
+                           "rework.")
+    reason = message(key, number=case.number)
     if evaluation.comment:
-        reason += "\n" + _("The initiator's comment: %(comment)s") % {
-            "comment": evaluation.comment}
+        reason = join([reason, message(gettext_noop("The initiator's comment: %(comment)s"),
+                                       comment=evaluation.comment)], "\n")
     return slip_issue_supervision(actor=None, department=department, cases=[case],
                                   reason=reason, now=now,
                                   source_key=f"evaluation:{evaluation.pk}")
@@ -262,8 +279,8 @@ def slip_reply(*, actor: User, slip: Slip, reply: str, now: datetime) -> Slip:
     slip.status = SlipStatus.REPLIED
     slip.save()
     sv.tell(users=[slip.issued_by, *sv.centre_supervisors(slip.county)], kind="slip",
-            title=_("%(department)s replied to %(number)s") % {
-                "department": slip.department, "number": slip.number},
+            title=message(gettext_noop("%(department)s replied to %(number)s"),
+                          department=str(slip.department), number=slip.number),
             body=reply[:500], now=now, dedupe_key=f"slip:{slip.pk}:reply")
     return slip
 
@@ -318,12 +335,12 @@ def bottom_three(*, county: OrgUnit, month: date) -> dict[int, dict]:
             for row in rows if row.rank >= border.rank}
 
 
-def warning_copied_to(county: OrgUnit) -> str:
+def warning_copied_to(county: OrgUnit) -> Message:
     """The party committee, the government and the discipline commission of the county."""
-    names = {"county": county.name}
-    return "、".join([_("%(county)s party committee") % names,
-                     _("%(county)s government") % names,
-                     _("%(county)s discipline inspection commission") % names])
+    return join([message(gettext_noop("%(county)s party committee"), county=county.name),
+                 message(gettext_noop("%(county)s government"), county=county.name),
+                 message(gettext_noop("%(county)s discipline inspection commission"),
+                         county=county.name)], "、")
 
 
 @transaction.atomic
@@ -337,18 +354,20 @@ def slips_issue_warning_monthly(*, county: OrgUnit, month: date, now: datetime) 
     for department in Department.objects.filter(pk__in=set(now_bottom) & set(before_bottom)
                                                 ).order_by("code"):
         current, previous = now_bottom[department.pk], before_bottom[department.pk]
-        body = _("In the towns' evaluation of county departments, %(department)s ranked "
-                 "%(rank_before)d of %(of_before)d in %(before)s and %(rank_now)d of "
-                 "%(of_now)d in %(now)s: in the bottom three two months running. Analyse the "
-                 "causes, rectify, and reply in writing by the deadline.") % {
-            "department": department.name, "rank_before": previous["rank"],
-            "of_before": previous["of"], "before": last_month.strftime("%Y-%m"),
-            "rank_now": current["rank"], "of_now": current["of"],
-            "now": this_month.strftime("%Y-%m")}
+        body = message(
+            gettext_noop("In the towns' evaluation of county departments, %(department)s "
+                         "ranked %(rank_before)d of %(of_before)d in %(before)s and "
+                         "%(rank_now)d of %(of_now)d in %(now)s: in the bottom three two "
+                         "months running. Analyse the causes, rectify, and reply in writing "
+                         "by the deadline."),
+            department=department.name, rank_before=previous["rank"],
+            of_before=previous["of"], before=last_month.strftime("%Y-%m"),
+            rank_now=current["rank"], of_now=current["of"],
+            now=this_month.strftime("%Y-%m"))
         slip, created = _issue(
             kind=SlipKind.WARNING, county=county, department=department, cases=[],
-            title=_("Warning slip to %(department)s for %(month)s") % {
-                "department": department.name, "month": this_month.strftime("%Y-%m")},
+            title=message(gettext_noop("Warning slip to %(department)s for %(month)s"),
+                          department=department.name, month=this_month.strftime("%Y-%m")),
             body=body, now=now, deadline=default_deadline(now),
             recipients=department.name, copied_to=warning_copied_to(county),
             source_key=f"warning:{county.pk}:{this_month:%Y-%m}:{department.pk}")

@@ -78,3 +78,27 @@ def test_indicators_by_scope(world, march, api_as):
     assert api_as("initiator_a").get(query + f"&town={town}").status_code == 200
     assert api_as("initiator_a").get(query + f"&town={world.towns[1].code}"
                                      ).status_code == 403
+
+
+def test_scheme_name_and_deductions_derived_without_translations_read_in_chinese(world,
+                                                                                  api_as):
+    """The default scheme and the derived deductions, written while translations were
+    off, are message keys: the API reads them in Chinese."""
+    from django.utils import translation
+
+    from huying.assessment.models import Scheme
+    from huying.assessment.services import scheme_default
+
+    with translation.override("en"):
+        build_march(world)
+        scheme = scheme_default()
+        deductions_from_facts(county=world.county, start=MARCH[0], end=MARCH[1],
+                              now=AFTER_MARCH)
+        assert str(scheme.name) == "Three dimensions, 14 points"
+    assert str(Scheme.objects.get(pk=scheme.pk).name) == "三维度考核（14分）"
+    score = api_as("responder_d05").get(f"{URL}/departments/D05/score?{PERIOD}").json()
+    assert score["scheme"] == "三维度考核（14分）"
+    reasons = [d["reason"] for d in score["deductions"]]
+    assert any(r.startswith("签收超时：事项 ") for r in reasons), reasons
+    english = ("case", "late", "Unsatisfied", "Rated", "due")
+    assert not [r for r in reasons if any(word in r for word in english)], reasons

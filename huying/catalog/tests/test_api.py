@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from huying.catalog.models import ListKind
 
@@ -51,3 +52,18 @@ def test_public_api_contains_no_personal_data(loaded, client, admin_user, county
         ensure_ascii=False)
     for personal in ("admin", "管理员", "published_by", "phone", "username"):
         assert personal not in text
+
+
+def test_reference_lists_loaded_without_translations_read_in_chinese(county, now, client):
+    """The reference versions' titles and notes are message keys: loaded by a process
+    without translations, the API still reads them in Chinese."""
+    from django.utils import translation
+
+    from huying.catalog.reference import catalogue_load_reference
+
+    with translation.override("en"):
+        catalogue_load_reference(actor=None, county=county, now=now,
+                                 effective_from=date(2025, 1, 1))
+    body = client.get("/api/v1/catalog/lists/call", {"county": "371082"}).json()
+    assert body["title"] == "呼应事项清单（参考版）"
+    assert body["note"] == "由系统内置参考清单导入。"
