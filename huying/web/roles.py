@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from huying.cases.scope import places_of
 from huying.org.models import GRID_ROLES, Department, OrgUnit, Role, User
+from huying.org.selectors import is_admin
 
 
 def roles_of(user: User) -> set[str]:
+    """The roles the user holds; an administrator (`org.selectors.is_admin`, the one answer)
+    holds `admin` whether by membership or as a superuser."""
     roles = {p.role for p in places_of(user)}
-    if user.is_superuser:
+    if is_admin(user):
         roles.add(Role.ADMIN)
     return roles
 

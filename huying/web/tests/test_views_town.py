@@ -107,7 +107,7 @@ def test_rally_call_from_sounding_to_credit_points(world, now, client_as):
     assert rally.status == RallyStatus.CLAIMED and rally.team == world.team
     v1, v2 = world.user("volunteer_1"), world.user("volunteer_2")
     assert volunteer.post(f"/volunteer/rally/{rally.pk}/complete",
-                          {"participants": [v1.pk, v2.pk], "outcome": "积水已清理"}
+                          {"participants": [v1.username, v2.username], "outcome": "积水已清理"}
                           ).status_code == 302
     rally.refresh_from_db()
     assert rally.status == RallyStatus.COMPLETED

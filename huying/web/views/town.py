@@ -25,6 +25,9 @@ from django.views.decorators.http import require_GET, require_POST
 from huying.cases import reads, states
 from huying.cases import selectors as case_selectors
 from huying.cases import services as cs
+from huying.cases.actions.base import REGISTRY
+from huying.cases.actions.parse import form_data
+from huying.cases.actions.run import perform
 from huying.cases.models import Case, RallyCall
 from huying.cases.selectors import (
     cases_visible_to,
@@ -34,6 +37,7 @@ from huying.cases.selectors import (
 )
 from huying.common.errors import DomainError, NotFound, ValidationFailed
 from huying.org.models import Role, User
+from huying.org.selectors import is_admin
 from huying.web.nav import NAV, NavItem
 from huying.web.views.boards import (
     BoardItem,
@@ -88,7 +92,7 @@ def _rally_cases(user: User):
 def town_page(request: HttpRequest) -> HttpResponse:
     user = request.user
     held = require_roles(user, TOWN_ROLES)
-    admin = Role.ADMIN in held
+    admin = is_admin(user)
     tabs = [(key, label) for key, label, role in TABS if role in held or admin]
     tab = request.GET.get("tab") or tabs[0][0]
     if tab not in dict(tabs):
@@ -190,7 +194,7 @@ def rally_claim(request: HttpRequest, rally_id: int) -> HttpResponse:
     try:
         if team is None:
             raise ValidationFailed(_("Choose your team."), field="team")
-        cs.rally_claim(rally=rally, actor=user, team=team, now=now())
+        perform(REGISTRY["claim"], actor=user, now=now(), rally=rally, data={"team": team.pk})
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -203,15 +207,14 @@ def rally_claim(request: HttpRequest, rally_id: int) -> HttpResponse:
 def rally_complete(request: HttpRequest, rally_id: int) -> HttpResponse:
     user = request.user
     rally = _rally(user, rally_id)
+    action = REGISTRY["complete"]
     try:
-        ids = [int(v) for v in request.POST.getlist("participants") if v.isdigit()]
-        participants = list(User.objects.filter(pk__in=ids))
-        cs.rally_complete(rally=rally, actor=user, participants=participants,
-                          outcome=text(request.POST, "outcome"),
-                          now=now())
+        done = perform(action, actor=user, now=now(), rally=rally,
+                       data=form_data(action, request.POST))
+        participants = done.credits.count()
     except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Completed: %(n)d volunteers earn %(points)d points each.")
-                         % {"n": len(participants), "points": rally.points})
+                         % {"n": participants, "points": rally.points})
     return redirect("web:volunteer")
