@@ -74,3 +74,11 @@ def test_an_action_is_declared_once_and_only_with_known_transitions():
                        output=lambda u, r: case_out(r), response=None,
                        widgets={"colour": Widget("x")}))
     assert "teleport" not in REGISTRY and "reject_again" not in REGISTRY
+
+
+def test_the_architecture_document_names_every_action():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "architecture.md").read_text()
+    missing = [name for name in REGISTRY if f"| `{name}` |" not in doc]
+    assert not missing, f"docs/architecture.md has no row for {missing}"
