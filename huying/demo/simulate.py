@@ -531,6 +531,10 @@ class Simulator:
     def on_register(self, task: Task) -> None:
         sim = task.sim
         actor = self.reporter_of(sim)
+        if sim.source == "grid" and sim.matter.code not in self.grid_list:
+            # Outside the grid admission list a grid worker may only report; the town
+            # registers it (网格准入).
+            actor = self.initiator(sim)
         sim.case = cs.case_register(case=sim.case, actor=actor, matter_code=sim.matter.code,
                                     now=self.now)
         self.result.actions["register"] += 1
