@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -24,14 +25,8 @@ from huying.assessment.models import (
 )
 from huying.cases import access, validation
 from huying.cases.access import may_decide_appeals
-from huying.cases.models import (
-    Assignment,
-    AssignmentRole,
-    AssignmentStatus,
-    Case,
-    Evaluation,
-    Rating,
-)
+from huying.cases.models import Assignment, Case, Evaluation, Rating
+from huying.cases.selectors import case_colour, evaluation_lead
 from huying.common.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
 from huying.common.messages import Message, as_message, message
 from huying.org.models import Department, OrgUnit, User
@@ -99,6 +94,30 @@ def breach_source_key(clock: SlaClock) -> str:
     return f"breach:{clock.metric}:{clock.pk}"
 
 
+class RatingDeductionSource(NamedTuple):
+    """Who loses points for an evaluation, under which ledger key, weighted by which colour."""
+
+    lead: Assignment
+    department: Department
+    source_key: str
+    colour: str
+
+
+def evaluation_deduction_source(evaluation: Evaluation) -> RatingDeductionSource | None:
+    """The rating deduction (评价扣分) of an evaluation: the lead answering for the evaluated
+    cycle (`evaluation_lead`), the ledger key, and the case's colour (`case_colour`). The
+    ladder, on evaluation, and the nightly derivation both take it from here, so the one
+    fact is one ledger row with one weight whichever records it first. None when no lead
+    answers for the cycle (every lead of it returned or cancelled)."""
+    lead = evaluation_lead(evaluation)
+    if lead is None:
+        return None
+    return RatingDeductionSource(
+        lead=lead, department=lead.department,
+        source_key=f"rating:{evaluation.rating}:{evaluation.pk}:{lead.department_id}",
+        colour=case_colour(evaluation.case))
+
+
 # ---------------------------------------------------------------------------------------
 # the ledger
 
@@ -147,13 +166,13 @@ def late_clocks(*, county: OrgUnit, start: datetime, end: datetime, now: datetim
             | Q(state=ClockState.RUNNING, due_at__lte=now))
     return (SlaClock.objects.filter(late, case__county=county, due_at__gte=start, due_at__lt=end,
                                     due_at__lte=now)
-            .select_related("case", "department").order_by("pk"))
+            .select_related("case__matter_type", "department").order_by("pk"))
 
 
 def rated_evaluations(*, county: OrgUnit, start: datetime, end: datetime):
     return (Evaluation.objects.filter(case__county=county, evaluated_at__gte=start,
                                       evaluated_at__lt=end, rating__in=list(RATING_RULE))
-            .select_related("case").order_by("pk"))
+            .select_related("case__matter_type").order_by("pk"))
 
 
 def _breach_reason(clock: SlaClock) -> Message:
@@ -180,8 +199,9 @@ def deductions_from_facts(*, county: OrgUnit, start: datetime, end: datetime, no
 
     - a signing, response or completion clock due in the period and not met → the clock's
       department loses the rule's points (签收/响应/办结超时);
-    - an evaluation in the period of 基本满意 (instead of 非常满意) or 不满意 → each lead
-      department of that handling cycle loses the rating's points;
+    - an evaluation in the period of 基本满意 (instead of 非常满意) or 不满意 → the lead
+      answering for that handling cycle loses the rating's points
+      (`evaluation_deduction_source`, the same source the ladder records);
 
     every amount weighted by the case's colour under `scheme` (default: the default scheme).
     `progress(done, total)` is called every 200 facts for a command's output.
@@ -199,27 +219,23 @@ def deductions_from_facts(*, county: OrgUnit, start: datetime, end: datetime, no
         key = breach_source_key(clock)
         if key not in existing:
             rule = BREACH_RULE[Metric(clock.metric)]
+            colour = case_colour(clock.case)  # the colour the ladder weighs the breach by
             if _record_new(department=clock.department, case=clock.case, rule=rule,
-                           points=rule_points(scheme=scheme, rule=rule, colour=clock.case.colour),
+                           points=rule_points(scheme=scheme, rule=rule, colour=colour),
                            reason=_breach_reason(clock), now=now, source_key=key,
-                           occurred_at=clock.due_at):
+                           colour=colour, occurred_at=clock.due_at):
                 run.created += 1
         _tick(progress, run.examined, total)
     for evaluation in evaluations.iterator(chunk_size=500):
         run.examined += 1
         rule = RATING_RULE[Rating(evaluation.rating)]
-        leads = (Assignment.objects.filter(case_id=evaluation.case_id, cycle=evaluation.cycle,
-                                           role=AssignmentRole.LEAD)
-                 .exclude(status__in=[AssignmentStatus.RETURNED, AssignmentStatus.CANCELLED])
-                 .select_related("department"))
-        for lead in leads:
-            key = f"rating:{evaluation.rating}:{evaluation.pk}:{lead.department_id}"
-            if _record_new(department=lead.department, case=evaluation.case, rule=rule,
-                           points=rule_points(scheme=scheme, rule=rule,
-                                              colour=evaluation.case.colour),
-                           reason=_rating_reason(evaluation), now=now, source_key=key,
-                           occurred_at=evaluation.evaluated_at):
-                run.created += 1
+        source = evaluation_deduction_source(evaluation)
+        if source is not None and _record_new(
+                department=source.department, case=evaluation.case, rule=rule,
+                points=rule_points(scheme=scheme, rule=rule, colour=source.colour),
+                reason=_rating_reason(evaluation), now=now, source_key=source.source_key,
+                colour=source.colour, occurred_at=evaluation.evaluated_at):
+            run.created += 1
         _tick(progress, run.examined, total)
     if progress is not None:
         progress(run.examined, total)

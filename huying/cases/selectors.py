@@ -1,5 +1,6 @@
-"""Reads of cases: the to-do queues per role, search, rally calls and volunteers' credit, and
-what the public may track. Who may see which case (and whose personal data) is answered by
+"""Reads of cases: the to-do queues per role, search, rally calls and volunteers' credit,
+what the public may track, and the facts a deduction is weighed by (the case's colour, the
+lead answering for an evaluation). Who may see which case (and whose personal data) is answered by
 `cases/access.py`; its names are imported here because every queue builds on them."""
 
 from __future__ import annotations
@@ -23,16 +24,19 @@ from huying.cases.access import (  # noqa: F401  (re-exported for the readers of
 )
 from huying.cases.models import (
     Assignment,
+    AssignmentRole,
     AssignmentStatus,
     Case,
     CaseStatus,
     CreditEntry,
+    Evaluation,
     ExtensionRequest,
     RallyCall,
     RallyStatus,
     RequestStatus,
 )
 from huying.cases.scope import places_of
+from huying.catalog.models import Colour
 from huying.org.models import (
     GRID_ROLES,
     Department,
@@ -44,6 +48,32 @@ from huying.org.models import (
     VolunteerMember,
     VolunteerTeam,
 )
+
+# ---------------------------------------------------------------------------------------
+# the facts a deduction is weighed by
+
+
+def case_colour(case: Case) -> str:
+    """The case's colour (五色); a case classified before colours existed counts as its
+    type's, and one without a type as green. The one rule for the supervision ladder's rung
+    and for the weight of every deduction, whichever app records it."""
+    if case.colour:
+        return case.colour
+    if case.matter_type_id is not None:
+        return case.matter_type.colour
+    return Colour.GREEN
+
+
+def evaluation_lead(evaluation: Evaluation) -> Assignment | None:
+    """The lead that answers for an evaluated cycle: the newest lead of that cycle whose
+    return was not approved and that was not cancelled. After a redispatch the returned
+    lead keeps its row (and may be the newest one, when the lead went on to a promoted
+    co-handler), so "newest lead" alone would blame the department that handed it back."""
+    return (Assignment.objects.filter(case_id=evaluation.case_id, cycle=evaluation.cycle,
+                                      role=AssignmentRole.LEAD)
+            .exclude(status__in=[AssignmentStatus.RETURNED, AssignmentStatus.CANCELLED])
+            .select_related("department").order_by("-id").first())
+
 
 # ---------------------------------------------------------------------------------------
 # departments that may take work

@@ -25,10 +25,12 @@ from huying.assessment.services import (
     RATING_UNSATISFIED,
     breach_source_key,
     deduction_record,
+    evaluation_deduction_source,
     rule_points,
     scheme_default,
 )
-from huying.cases.models import Assignment, AssignmentRole, Case, Evaluation, Rating
+from huying.cases.models import Assignment, Case, Evaluation, Rating
+from huying.cases.selectors import case_colour
 from huying.catalog.models import Colour
 from huying.common.messages import Message, as_message, message
 from huying.org.models import Department, Role
@@ -45,15 +47,6 @@ RUNG_OF = {Colour.RED: Rung.PARTY_INTERVIEW, Colour.ORANGE: Rung.GOVERNMENT_INTE
 # rules and source keys, so a fact the assessment also derives is deducted once.
 SHIRKING_RULE = "shirking"
 WARNING_PEOPLE = (Role.RESPONDER, Role.DEPT_HEAD)
-
-
-def case_colour(case: Case) -> str:
-    """The case's colour; a case classified before colours existed counts as its type's."""
-    if case.colour:
-        return case.colour
-    if case.matter_type_id is not None:
-        return case.matter_type.colour
-    return Colour.GREEN
 
 
 def deduction_for(rule: str, colour: str) -> Decimal:
@@ -119,11 +112,12 @@ def case_evaluated(*, case: Case, evaluation: Evaluation, now: datetime) -> Ladd
     """An unsatisfied evaluation reopens the case (退办/重办): the lead of the evaluated
     cycle climbs the ladder. 不满意 and 基本满意 also bring a supervision slip."""
     step = None
-    lead = (Assignment.objects.filter(case=case, cycle=evaluation.cycle,
-                                      role=AssignmentRole.LEAD)
-            .select_related("department").order_by("-id").first())
-    if lead is None:
+    # the department, ledger key and colour the nightly derivation uses too, so the
+    # deduction is one row whichever path records it first
+    source = evaluation_deduction_source(evaluation)
+    if source is None:
         return None
+    lead = source.lead
     if evaluation.rating == Rating.UNSATISFIED:
         step = escalate(trigger=Trigger.RETURN, case=case, department=lead.department,
                         assignment=lead, clock=None, now=now,
@@ -131,9 +125,8 @@ def case_evaluated(*, case: Case, evaluation: Evaluation, now: datetime) -> Ladd
                         interview_key=f"return:assignment:{lead.pk}",
                         reason=message(gettext_noop("Unsatisfied evaluation: %(comment)s"),
                                        comment=evaluation.comment or "-"),
-                        deduction=(RATING_UNSATISFIED,
-                                   f"rating:{evaluation.rating}:{evaluation.pk}:"
-                                   f"{lead.department_id}", evaluation.evaluated_at))
+                        deduction=(RATING_UNSATISFIED, source.source_key,
+                                   evaluation.evaluated_at))
     if evaluation.rating in (Rating.UNSATISFIED, Rating.BASICALLY_SATISFIED) and (
             not evaluation.automatic):
         slip_issue_for_evaluation(case=case, evaluation=evaluation, department=lead.department,
