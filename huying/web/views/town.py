@@ -24,7 +24,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from huying.cases import reads, states
 from huying.cases import selectors as case_selectors
-from huying.cases import services as cs
 from huying.cases.actions.base import REGISTRY
 from huying.cases.actions.parse import form_data
 from huying.cases.actions.run import perform
@@ -46,7 +45,7 @@ from huying.web.views.boards import (
     require_roles,
     run_inline,
 )
-from huying.web.views.common import integer, now, text
+from huying.web.views.common import now, text
 
 PAGE_SIZE = 20
 NAV.append(NavItem(gettext_lazy("Rally calls"), "web:volunteer", "bi-people",
@@ -142,9 +141,8 @@ def rally_sound(request: HttpRequest) -> HttpResponse:
         if case is None:
             raise ValidationFailed(_("Choose the case the volunteers are needed for."),
                                    field="case")
-        points = integer(request.POST, "points", label=_("Credit points per volunteer"))
-        cs.case_rally(case=case, actor=user, need=text(request.POST, "need"), points=points,
-                      now=now())
+        action = REGISTRY["rally"]
+        perform(action, actor=user, now=now(), case=case, data=form_data(action, request.POST))
     except DomainError as error:
         messages.error(request, error.message)
         request.session["rally_posted"] = {k: request.POST.get(k, "")
