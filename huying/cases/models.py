@@ -6,6 +6,8 @@ States and who may move them live in `states.py`; every write is a service in `s
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext, gettext_noop
@@ -68,15 +70,20 @@ class Channel(models.Model):
         return super().delete(*args, **kwargs)
 
 
-# code -> name, read once per process (and again after a save here): every case summary
-# shows its channel's name, and channels change a few times a year.
+# code -> name, read once a minute per process (at once after a save in this process):
+# every case summary shows its channel's name, and channels change a few times a year.
 _CHANNEL_NAMES: dict[str, str] = {}
+_CHANNEL_NAMES_TTL = 60.0
+_channel_names_read_at = [0.0]
 
 
 def channel_label(code: str) -> str:
     """The registry's name for a channel code; the code itself when no row has it."""
-    if not _CHANNEL_NAMES:
-        _CHANNEL_NAMES.update(Channel.objects.values_list("code", "name"))
+    if not _CHANNEL_NAMES or time.monotonic() - _channel_names_read_at[0] > _CHANNEL_NAMES_TTL:
+        names = dict(Channel.objects.values_list("code", "name"))
+        _CHANNEL_NAMES.clear()
+        _CHANNEL_NAMES.update(names)
+        _channel_names_read_at[0] = time.monotonic()
     return _CHANNEL_NAMES.get(code, code)
 
 

@@ -162,3 +162,20 @@ def test_seeding_adds_only_the_missing_rows_and_keeps_edits(db):
     assert channels_seed(channel_model=Channel) == 1
     assert Channel.objects.get(code="12345").name == "本县12345"
     assert Channel.objects.filter(code="open311").exists()
+
+
+def test_a_malformed_body_is_422_not_500(world, api_as):
+    response = api_as("supervisor").post(f"{URL}/12345", "{not json",
+                                         content_type="application/json")
+    assert response.status_code in (400, 422)
+    assert not Case.objects.exists()
+
+
+def test_the_admin_lists_and_edits_channels(world, client):
+    client.force_login(world.user("admin"))
+    listing = client.get("/admin/cases/channel/")
+    assert listing.status_code == 200 and "96119火灾隐患举报热线" in listing.content.decode()
+    channel = Channel.objects.get(code="96119")
+    page = client.get(f"/admin/cases/channel/{channel.pk}/change/")
+    assert page.status_code == 200
+    assert client.get("/admin/cases/intakerecord/").status_code == 200
