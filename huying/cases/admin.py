@@ -15,6 +15,12 @@ class ChannelAdmin(admin.ModelAdmin):
     list_filter = ["kind", "active", "must_answer_back"]
     search_fields = ["code", "name", "hotline_number"]
 
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        # An endpoint typed without a scheme is taken as https (Django 6's default).
+        if db_field.name == "outbound_url":
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
         # Cases store the code: renaming it would orphan them. Rename the name instead.
         return ["code"] if obj is not None else []
