@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from huying.cases.channels import channels_seed
+from huying.cases.models import Channel
 from huying.catalog.reference import catalogue_load_reference
 from huying.org import services as org
 from huying.org.models import (
@@ -76,6 +78,8 @@ def build_world(now: datetime, *, effective_from: date = date(2024, 1, 1)) -> Wo
                 actor=None, parent=community, level=Level.GRID, name=f"{town_name}网格{g + 1}",
                 geometry=square(x + 0.1 * g, 37.0, 0.1), now=now))
     catalogue_load_reference(actor=None, county=county, now=now, effective_from=effective_from)
+    # Transactional tests flush the channels the migration seeded: put back the missing ones.
+    channels_seed(channel_model=Channel)
     world.departments = {d.code: d for d in Department.objects.filter(unit=county)}
     centre = next(d for d in world.departments.values() if d.kind == DepartmentKind.CENTRE)
 

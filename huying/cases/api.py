@@ -11,9 +11,9 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
-from huying.cases import reads, selectors
+from huying.cases import flows, reads, selectors
 from huying.cases.actions.base import REGISTRY
 from huying.cases.actions.routes import add_action_routes
 from huying.cases.actions.run import perform
@@ -24,10 +24,13 @@ from huying.cases.schemas import (
     CaseSearchIn,
     ExtensionDecisionIn,
     ExtensionRequestOut,
+    IntakeIn,
+    IntakeOut,
     QueueOut,
     RallyCallOut,
     case_detail_out,
     case_out,
+    intake_out,
     queues_out,
     rally_out,
 )
@@ -70,6 +73,23 @@ def rally_calls_open(request: HttpRequest):
 
 
 add_action_routes(router)
+
+
+@router.post("/intake/{channel}", response={200: IntakeOut, 201: IntakeOut})
+def intake(request: HttpRequest, channel: str, body: IntakeIn) -> Status:
+    """A report from a source system (12345, 96119, 数字城管 …) through its channel:
+    201 the first time, 200 with `created: false` for the same payload again, 409
+    `intake_conflict` for a different payload under the same external id."""
+    source = reads.channel_by_code(channel)
+    fields = body.model_dump(exclude={"county", "unit", "matter", "external_id"})
+    case, created = flows.case_report_filed(
+        actor=request.user, county=reads.county_by_code(body.county), now=timezone.now(),
+        matter_code=body.matter, unit=reads.unit_by_code(body.unit) if body.unit else None,
+        channel=source.code, external_ref=body.external_id, **fields)
+    if not created:
+        # The same report sent again: the case it made, if this caller may see it.
+        case = selectors.case_get_visible(request.user, case.number)
+    return Status(201 if created else 200, intake_out(case, created))
 
 
 @router.post("/extension-requests/{request_id}/decide", response=ExtensionRequestOut)

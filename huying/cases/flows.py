@@ -34,16 +34,16 @@ def case_report_filed(*, actor: User | None, county: OrgUnit, now: datetime,
                       matter_code: str | None = None, uploads: Sequence[Any] = (),
                       **report: Any) -> tuple[Case, bool]:
     """Report a case and, when the reporter classifies it, register it and attach its
-    photos. Returns the case and whether it is new: the same (channel, external reference)
-    sent again answers the case it made the first time, untouched."""
+    photos. Returns the case and whether it is new: the same (channel, source system,
+    external reference) sent again answers the case it made the first time, untouched."""
     if report.get("unit") is None and report.get("longitude") is None:
         report["unit"] = sole_grid_of(actor)
         if report["unit"] is None and matter_code:
             # Registering needs a place; say so before anything is written.
             raise ValidationFailed(_("Mark the location: use GPS or tap the map."),
                                    field="location")
-    case = services.case_report(actor=actor, county=county, now=now, **report)
-    if case.reported_at != now or case.status != CaseStatus.REPORTED:
+    case, created = services.case_intake(actor=actor, county=county, now=now, **report)
+    if not created or case.status != CaseStatus.REPORTED:
         return case, False
     if matter_code:
         case = services.case_register(case=case, actor=actor, matter_code=matter_code, now=now)

@@ -6,6 +6,8 @@ States and who may move them live in `states.py`; every write is a service in `s
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext, gettext_noop
@@ -14,15 +16,100 @@ from django.utils.translation import gettext_lazy as _
 from huying.catalog.models import Colour
 
 
-class Channel(models.TextChoices):
-    HOTLINE_12345 = "12345", _("12345 hotline")
-    GRID = "grid", _("Grid app")
+class ChannelKind(models.TextChoices):
+    HOTLINE = "hotline", _("Hotline")
+    GRID_APP = "grid_app", _("Grid app")
     CITY_MANAGEMENT = "city_management", _("Digital city management")
     MINSHENG_110 = "minsheng_110", _("Minsheng 110")
     PETITION = "petition", _("Petition")
-    OTHER_HOTLINE = "other_hotline", _("Other hotline (96119/12322/12333…)")
-    WEB = "web", _("Web and app")
-    TOWN = "town", _("Town/street")
+    WEB_APP = "web_app", _("Web and app")
+    OPEN311 = "open311", _("Open311")
+    OTHER_HOTLINE = "other_hotline", _("Other hotline")
+    PLATFORM = "platform", _("Reported on the platform")
+
+
+class Channel(models.Model):
+    """A channel cases arrive through (渠道): the 12345 hotline, the grid app, digital city
+    management, the other hotlines each on its own row, 民生110, petitions, web/app, Open311.
+    Data, not code, so the county adds a channel in the admin; `Case.channel` stores `code`."""
+
+    # The codes the platform itself files under (its own pages, the demo); every other code
+    # exists only as a row.
+    HOTLINE_12345 = "12345"
+    GRID = "grid"
+    CITY_MANAGEMENT = "city_management"
+    MINSHENG_110 = "minsheng_110"
+    PETITION = "petition"
+    OTHER_HOTLINE = "other_hotline"
+    WEB = "web"
+    TOWN = "town"
+    OPEN311 = "open311"
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    kind = models.CharField(_("kind"), max_length=20, choices=ChannelKind.choices)
+    hotline_number = models.CharField(_("hotline number"), max_length=20, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    must_answer_back = models.BooleanField(_("must be answered back"), default=False)
+    outbound_url = models.URLField(_("outbound endpoint"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        _CHANNEL_NAMES.clear()
+
+    def delete(self, *args, **kwargs):
+        _CHANNEL_NAMES.clear()
+        return super().delete(*args, **kwargs)
+
+
+# code -> name, read once a minute per process (at once after a save in this process):
+# every case summary shows its channel's name, and channels change a few times a year.
+_CHANNEL_NAMES: dict[str, str] = {}
+_CHANNEL_NAMES_TTL = 60.0
+_channel_names_read_at = [0.0]
+
+
+def channel_label(code: str) -> str:
+    """The registry's name for a channel code; the code itself when no row has it."""
+    if not _CHANNEL_NAMES or time.monotonic() - _channel_names_read_at[0] > _CHANNEL_NAMES_TTL:
+        names = dict(Channel.objects.values_list("code", "name"))
+        _CHANNEL_NAMES.clear()
+        _CHANNEL_NAMES.update(names)
+        _channel_names_read_at[0] = time.monotonic()
+    return _CHANNEL_NAMES.get(code, code)
+
+
+class IntakeRecord(models.Model):
+    """One report taken in from a source system (来源系统), keyed by the system's own id: the
+    same id again is answered with the same case, a different payload under it is a
+    conflict. Keyed per source system so two callers' ids never collide."""
+
+    channel = models.CharField(_("channel"), max_length=32)
+    source_system = models.CharField(_("source system"), max_length=64)
+    external_id = models.CharField(_("external id"), max_length=64)
+    payload_sha256 = models.CharField(_("payload SHA-256"), max_length=64)
+    case = models.ForeignKey("Case", on_delete=models.PROTECT, related_name="intakes",
+                             verbose_name=_("case"))
+    received_at = models.DateTimeField(_("received at"))
+
+    class Meta:
+        verbose_name = _("intake record")
+        verbose_name_plural = _("intake records")
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "source_system", "external_id"],
+                                    name="intake_unique_channel_source_external_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel}/{self.source_system}/{self.external_id}"
 
 
 class CaseStatus(models.TextChoices):
@@ -60,7 +147,7 @@ class CaseNumberCounter(models.Model):
 
 class Case(models.Model):
     number = models.CharField(_("case number"), max_length=32, unique=True)
-    channel = models.CharField(_("channel"), max_length=32, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=32)  # a Channel.code
     external_ref = models.CharField(_("external reference"), max_length=64, blank=True)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"))
@@ -120,12 +207,10 @@ class Case(models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-reported_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["channel", "external_ref"],
-                                    condition=~models.Q(external_ref=""),
-                                    name="case_unique_channel_external_ref"),
-        ]
+        # Idempotency lives in IntakeRecord, keyed per source system: two callers may use
+        # the same external reference on one channel.
         indexes = [
+            models.Index(fields=["channel", "external_ref"]),
             models.Index(fields=["county", "status", "reported_at"]),
             models.Index(fields=["town", "status"]),
             models.Index(fields=["grid", "status"]),
@@ -134,6 +219,9 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+    def get_channel_display(self) -> str:
+        return channel_label(self.channel)
 
     @property
     def is_suspended(self) -> bool:

@@ -17,6 +17,7 @@ from huying.cases.models import (
     Attachment,
     Case,
     CaseEvent,
+    Channel,
     ExtensionRequest,
     RallyCall,
 )
@@ -34,6 +35,19 @@ def county_by_code(code: str) -> OrgUnit:
     if county is None:
         raise ValidationFailed(_("Unknown county %(code)s.") % {"code": code}, field="county")
     return county
+
+
+def channel_is_active(code: str) -> bool:
+    return Channel.objects.filter(code=code, active=True).exists()
+
+
+def channel_by_code(code: str) -> Channel:
+    """An active channel of the registry; others answer 404, like a route that is not there."""
+    channel = Channel.objects.filter(code=code, active=True).first()
+    if channel is None:
+        raise NotFound(_("Unknown or inactive channel %(channel)s.") % {"channel": code[:40]},
+                       field="channel")
+    return channel
 
 
 def unit_by_code(code: str, *, field: str = "unit") -> OrgUnit:

@@ -26,7 +26,6 @@ from huying.cases.models import (
     Case,
     CaseEvent,
     CaseStatus,
-    Channel,
     Evaluation,
     ExtensionRequest,
     RallyCall,
@@ -66,6 +65,21 @@ def choice_field(choices: type[TextChoices]) -> Any:
     return Annotated[str, AfterValidator(check), WithJsonSchema(schema)]
 
 
+def channel_field() -> Any:
+    """A code of an active channel in the registry (checked against the data, so a channel
+    added in the admin is accepted at once)."""
+    def check(value: str) -> str:
+        value = value.strip()
+        if not reads.channel_is_active(value):
+            raise PydanticCustomError(
+                "unknown_channel", _("Unknown or inactive channel %(channel)s.")
+                % {"channel": value[:40]})
+        return value
+
+    return Annotated[str, AfterValidator(check),
+                     WithJsonSchema({"type": "string", "maxLength": 32, "minLength": 1})]
+
+
 def int_field(low: int, high: int) -> Any:
     def check(value: int) -> int:
         if not low <= value <= high:
@@ -83,7 +97,7 @@ Title = text_field(200)
 LongText = text_field(5000)
 Reason = text_field(2000)
 OptionalNote = text_field(2000, required=False)
-ChannelValue = choice_field(Channel)
+ChannelValue = channel_field()
 ColourValue = choice_field(Colour)
 RatingValue = choice_field(Rating)
 StatusValue = choice_field(CaseStatus)
@@ -100,9 +114,10 @@ class VersionedIn(Schema):
     expected_version: Version | None = None
 
 
-class ReportIn(Schema):
+class ReportFieldsIn(Schema):
+    """What a report says, whichever way it arrives."""
+
     county: Code
-    channel: ChannelValue
     title: Title
     description: LongText
     reporter_name: text_field(50, required=False) = ""  # type: ignore[valid-type]
@@ -112,12 +127,24 @@ class ReportIn(Schema):
     unit: Code | None = None
     longitude: float | None = None
     latitude: float | None = None
-    external_ref: text_field(64, required=False) = ""  # type: ignore[valid-type]
     urgent: bool = False
     sensitive: bool = False
     # Classified at once by the reporter (a grid worker picks from the admission list):
     # the report is registered in the same transaction.
     matter: Code | None = None
+
+
+class ReportIn(ReportFieldsIn):
+    channel: ChannelValue
+    external_ref: text_field(64, required=False) = ""  # type: ignore[valid-type]
+
+
+class IntakeIn(ReportFieldsIn):
+    """A report from a source system through `POST /intake/{channel}`: idempotent on
+    (channel, source system, external id); the source system defaults to the caller."""
+
+    external_id: text_field(64)  # type: ignore[valid-type]
+    source_system: text_field(64, required=False) | None = None  # type: ignore[valid-type]
 
 
 class RegisterIn(VersionedIn):
@@ -214,7 +241,7 @@ class CaseSearchIn(Schema):
     matter: Code | None = None
     colour: ColourValue | None = None
     unit: Code | None = None
-    channel: ChannelValue | None = None
+    channel: Code | None = None  # any code, inactive ones too: old cases stay findable
     reported_from: date | None = Field(default=None, alias="from")
     reported_to: date | None = Field(default=None, alias="to")
     q: text_field(100, required=False) | None = None  # type: ignore[valid-type]
@@ -423,7 +450,7 @@ def person_name(user: User | None) -> str | None:
 def case_fields(case: Case) -> dict[str, Any]:
     return dict(
         number=case.number, title=case.title, channel=case.channel,
-        channel_label=str(case.get_channel_display()), external_ref=case.external_ref,
+        channel_label=case.get_channel_display(), external_ref=case.external_ref,
         status=case.status, status_label=states.status_label(case.status), level=case.level,
         colour=case.colour, urgent=case.urgent, sensitive=case.sensitive,
         suspended=case.is_suspended, matter_type=code_name(case.matter_type),
@@ -434,6 +461,14 @@ def case_fields(case: Case) -> dict[str, Any]:
 
 def case_out(case: Case) -> CaseOut:
     return CaseOut(**case_fields(case))
+
+
+class IntakeOut(CaseOut):
+    created: bool
+
+
+def intake_out(case: Case, created: bool) -> IntakeOut:
+    return IntakeOut(**case_fields(case), created=created)
 
 
 def extension_request_out(request: ExtensionRequest) -> ExtensionRequestOut:

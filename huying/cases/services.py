@@ -8,6 +8,8 @@ lets a client say which version it saw; a stale one is refused with `StaleVersio
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -50,6 +52,7 @@ from huying.cases.models import (
     CreditEntry,
     Evaluation,
     ExtensionRequest,
+    IntakeRecord,
     RallyCall,
     Rating,
     RequestStatus,
@@ -70,7 +73,13 @@ from huying.catalog import rules
 from huying.catalog.models import COLOUR_SEVERITY, Colour, MatterType
 from huying.catalog.selectors import matter_type_in_force
 from huying.common.bus import publish
-from huying.common.errors import NotOnList, PermissionDenied, StaleVersion, ValidationFailed
+from huying.common.errors import (
+    IntakeConflict,
+    NotOnList,
+    PermissionDenied,
+    StaleVersion,
+    ValidationFailed,
+)
 from huying.org.models import Department, DepartmentKind, Level, OrgUnit, User, VolunteerTeam
 
 # ---------------------------------------------------------------------------------------
@@ -203,26 +212,79 @@ def case_report(*, actor: User | None, county: OrgUnit, channel: str, title: str
                 reporter_phone: str = "", reporter_id_number: str = "", address: str = "",
                 longitude: float | None = None, latitude: float | None = None,
                 unit: OrgUnit | None = None, external_ref: str = "", urgent: bool = False,
-                sensitive: bool = False) -> Case:
-    """Take in a report from any channel. Idempotent per (channel, external reference): the
-    same report sent twice returns the first case and records nothing new."""
+                sensitive: bool = False, source_system: str | None = None) -> Case:
+    """Take in a report from any channel; see `case_intake` (this answers only the case)."""
+    case, _created = case_intake(
+        actor=actor, county=county, channel=channel, title=title, description=description,
+        now=now, reporter_name=reporter_name, reporter_phone=reporter_phone,
+        reporter_id_number=reporter_id_number, address=address, longitude=longitude,
+        latitude=latitude, unit=unit, external_ref=external_ref, urgent=urgent,
+        sensitive=sensitive, source_system=source_system)
+    return case
+
+
+def case_intake(*, actor: User | None, county: OrgUnit, channel: str, title: str,
+                description: str, now: datetime, reporter_name: str = "",
+                reporter_phone: str = "", reporter_id_number: str = "", address: str = "",
+                longitude: float | None = None, latitude: float | None = None,
+                unit: OrgUnit | None = None, external_ref: str = "", urgent: bool = False,
+                sensitive: bool = False, source_system: str | None = None
+                ) -> tuple[Case, bool]:
+    """Take in a report from any channel and say whether it made a new case.
+
+    With an external reference the report is idempotent per (channel, source system,
+    external reference), the source system defaulting to the caller's username: the same
+    payload again answers the first case and records nothing; a different payload under
+    the same key is an `IntakeConflict` (409). Two source systems never share a key."""
     fields = validation.report_fields(
         channel=channel, title=title, description=description, reporter_name=reporter_name,
         reporter_phone=reporter_phone, reporter_id_number=reporter_id_number, address=address,
         longitude=longitude, latitude=latitude, external_ref=external_ref)
-    if external_ref:
-        existing = Case.objects.filter(channel=channel, external_ref=fields["external_ref"]).first()
-        if existing is not None:
-            return existing
-    try:
+    if not fields["external_ref"]:
         with transaction.atomic():
             return _case_report(actor=actor, county=county, unit=unit, urgent=urgent,
+                                sensitive=sensitive, now=now, fields=fields), True
+    source = validation.text(
+        source_system if source_system is not None else (actor.username if actor else ""),
+        field="source_system", label=_("The source system"), max_length=64, required=False)
+    key = {"channel": fields["channel"], "source_system": source,
+           "external_id": fields["external_ref"]}
+    digest = _payload_sha256(county=county, unit=unit, urgent=urgent, sensitive=sensitive,
+                             fields=fields)
+    record = IntakeRecord.objects.filter(**key).select_related("case").first()
+    if record is not None:
+        return _intake_answer(record, digest), False
+    try:
+        with transaction.atomic():
+            case = _case_report(actor=actor, county=county, unit=unit, urgent=urgent,
                                 sensitive=sensitive, now=now, fields=fields)
+            IntakeRecord.objects.create(**key, payload_sha256=digest, case=case,
+                                        received_at=now)
+            return case, True
     except IntegrityError:
-        existing = Case.objects.filter(channel=channel, external_ref=fields["external_ref"]).first()
-        if external_ref and existing is not None:
-            return existing
-        raise
+        # Another worker took the same key in meanwhile: answer as a retry.
+        record = IntakeRecord.objects.filter(**key).select_related("case").first()
+        if record is None:
+            raise
+        return _intake_answer(record, digest), False
+
+
+def _payload_sha256(*, county: OrgUnit, unit: OrgUnit | None, urgent: bool, sensitive: bool,
+                    fields: dict[str, Any]) -> str:
+    payload = {**fields, "county": county.code, "unit": unit.code if unit else None,
+               "urgent": bool(urgent), "sensitive": bool(sensitive)}
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _intake_answer(record: IntakeRecord, digest: str) -> Case:
+    # Records carried over from before the registry have no hash: answered as retries.
+    if record.payload_sha256 and record.payload_sha256 != digest:
+        raise IntakeConflict(
+            _("The external id %(id)s was already taken in as case %(case)s with different "
+              "content.") % {"id": record.external_id, "case": record.case.number},
+            case=record.case.number, first_sha256=record.payload_sha256, this_sha256=digest)
+    return record.case
 
 
 def _case_report(*, actor: User | None, county: OrgUnit, unit: OrgUnit | None, urgent: bool,

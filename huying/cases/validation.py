@@ -36,6 +36,13 @@ def reason(value: Any) -> str:
     return text(value, field="reason", label=_("The reason"), max_length=2000)
 
 
+def channel_check_active(code: str) -> None:
+    """Cases arrive only through a channel of the registry that is switched on."""
+    if not isinstance(code, str) or not Channel.objects.filter(code=code, active=True).exists():
+        raise ValidationFailed(_("Unknown or inactive channel %(channel)s.")
+                               % {"channel": str(code)[:40]}, field="channel")
+
+
 def id_number_valid(value: str) -> bool:
     if not ID_NUMBER.match(value):
         return False
@@ -47,9 +54,7 @@ def report_fields(*, channel: str, title: str, description: str, reporter_name: 
                   reporter_phone: str, reporter_id_number: str, address: str,
                   longitude: float | None, latitude: float | None, external_ref: str
                   ) -> dict[str, Any]:
-    if channel not in Channel.values:
-        raise ValidationFailed(_("Unknown channel %(channel)s.") % {"channel": channel},
-                               field="channel")
+    channel_check_active(channel)
     phone = text(reporter_phone, field="reporter_phone", label=_("The phone number"),
                  max_length=20, required=False)
     if phone and not PHONE.match(phone):

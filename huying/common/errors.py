@@ -57,6 +57,13 @@ class StaleVersion(DomainError):
     code = "stale_version"
 
 
+class IntakeConflict(DomainError):
+    """A source system sent a different report under an external id it already used (409)."""
+
+    status = 409
+    code = "intake_conflict"
+
+
 class NotOnList(DomainError):
     """A list (清单) forbids the action (422)."""
 

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from huying.cases import states
-from huying.cases.models import AssignmentStatus, CaseLevel, CaseStatus, Channel, Rating
+from huying.cases.models import AssignmentStatus, CaseLevel, CaseStatus, Rating
+from huying.cases.models import channel_label as channel_name
 from huying.catalog.models import Colour
 from huying.notifications.selectors import unread_count
 from huying.org.models import Department
@@ -134,7 +135,7 @@ def level_label(level: str) -> str:
 
 @register.filter
 def channel_label(channel: str) -> str:
-    return str(Channel(channel).label) if channel in Channel.values else channel
+    return channel_name(channel)
 
 
 @register.simple_tag(takes_context=True)
