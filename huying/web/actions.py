@@ -136,7 +136,7 @@ def page_fields(action: Action, ctx: FormContext) -> list[Field]:
     upload = action.widgets.get(action.files) if action.files else None
     if upload is not None:
         fields.append(field_of(action.files, upload, kind="file",
-                               required=action.target == Target.CASE, ctx=ctx))
+                               required=action.files_required, ctx=ctx))
     return fields
 
 

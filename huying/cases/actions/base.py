@@ -95,6 +95,7 @@ class Action:
     queue: str = ""  # the to-do queue whose items this action works off
     widgets: Mapping[str, Widget] = field(default_factory=dict)
     files: str = ""  # the name of the upload field, when the action takes files
+    files_required: bool = False  # at least one file (the page marks the field required)
     slug: str = ""  # the last URL segment; default: the name with dashes
     # Offered on each assignment as well as on the case (a department attaches files
     # through its assignment).

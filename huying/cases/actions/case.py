@@ -256,6 +256,6 @@ declare(Action(
     name="attach", label=gettext_lazy("Attach a file"), target=Target.CASE,
     transitions=("attach",), input=AttachIn, perform=_attach,
     output=lambda user, attachment: attachment_out(attachment), response=AttachmentOut,
-    status=201, icon="bi-paperclip", files="file", slug="attachments", per_assignment=True,
-    widgets={"file": Widget(gettext_lazy("File or photo"), "file"),
-}))
+    status=201, icon="bi-paperclip", files="file", files_required=True, slug="attachments",
+    per_assignment=True,
+    widgets={"file": Widget(gettext_lazy("File or photo"), "file")}))
