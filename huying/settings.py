@@ -47,9 +47,12 @@ INSTALLED_APPS = [
     "huying.cases",
     "huying.supervision",
     "huying.notifications",
+    "huying.intake",
+    "huying.citizens",
     "huying.assessment",
     "huying.analytics",
     "huying.demo",
+    "huying.open311",
     "huying.web",
 ]
 

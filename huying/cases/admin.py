@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from huying.cases.models import Channel, IntakeRecord
+from huying.cases.models import Channel, ChannelKey, IntakeRecord
 
 
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "hotline_number", "active", "must_answer_back"]
+    list_display = ["code", "name", "kind", "hotline_number", "active", "must_answer_back",
+                    "default_matter_code"]
     list_filter = ["kind", "active", "must_answer_back"]
     search_fields = ["code", "name", "hotline_number"]
 
@@ -27,6 +28,20 @@ class ChannelAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         # A channel cases came through stays; switch it off (`active`) instead.
+        return False
+
+
+@admin.register(ChannelKey)
+class ChannelKeyAdmin(admin.ModelAdmin):
+    """Keys are issued with `huying channel key` (the token is shown once); here they are
+    looked at, and revoked through their API token."""
+
+    list_display = ["channel", "source_system", "token", "created_at"]
+    list_filter = ["channel"]
+    list_select_related = ["channel", "token"]
+    readonly_fields = ["channel", "token", "source_system", "created_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 

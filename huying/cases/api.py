@@ -17,6 +17,7 @@ from huying.cases import flows, reads, selectors
 from huying.cases.actions.base import REGISTRY
 from huying.cases.actions.routes import add_action_routes
 from huying.cases.actions.run import perform
+from huying.cases.channel_keys import intake_matter, intake_source
 from huying.cases.models import RequestStatus
 from huying.cases.schemas import (
     CaseDetailOut,
@@ -35,7 +36,7 @@ from huying.cases.schemas import (
     rally_out,
 )
 from huying.common.errors import ValidationFailed
-from huying.org.auth import api_auth
+from huying.org.auth import api_auth, request_token
 
 router = Router(tags=["事项"], auth=api_auth)
 
@@ -81,11 +82,19 @@ def intake(request: HttpRequest, channel: str, body: IntakeIn) -> Status:
     201 the first time, 200 with `created: false` for the same payload again, 409
     `intake_conflict` for a different payload under the same external id."""
     source = reads.channel_by_code(channel)
-    fields = body.model_dump(exclude={"county", "unit", "matter", "external_id"})
+    source_system = intake_source(actor=request.user, token=request_token(request),
+                                  channel=source, source_system=body.source_system)
+    fields = body.model_dump(exclude={"county", "unit", "matter", "external_id",
+                                      "source_system"})
+    unit = reads.unit_by_code(body.unit) if body.unit else None
+    located = unit is not None or body.longitude is not None
+    # The channel's default matter registers only a report that says where it is; one
+    # without a place waits for the centre rather than failing the source system.
+    matter = body.matter or (intake_matter(source, None) if located else None)
     case, created = flows.case_report_filed(
         actor=request.user, county=reads.county_by_code(body.county), now=timezone.now(),
-        matter_code=body.matter, unit=reads.unit_by_code(body.unit) if body.unit else None,
-        channel=source.code, external_ref=body.external_id, **fields)
+        matter_code=matter, unit=unit, channel=source.code, external_ref=body.external_id,
+        source_system=source_system, **fields)
     if not created:
         # The same report sent again: the case it made, if this caller may see it.
         case = selectors.case_get_visible(request.user, case.number)

@@ -5,6 +5,7 @@ an API client gets the same atomicity as the page."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,15 @@ from huying.cases.models import Assignment, Case, CaseStatus
 from huying.cases.scope import places_of
 from huying.common.errors import ValidationFailed
 from huying.org.models import GRID_ROLES, OrgUnit, User
+
+
+def upload_sha256(upload: Any) -> str:
+    """The content hash of an uploaded file, read in chunks and rewound for its writer."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 def sole_grid_of(actor: User | None) -> OrgUnit | None:
@@ -42,7 +52,10 @@ def case_report_filed(*, actor: User | None, county: OrgUnit, now: datetime,
             # Registering needs a place; say so before anything is written.
             raise ValidationFailed(_("Mark the location: use GPS or tap the map."),
                                    field="location")
-    case, created = services.case_intake(actor=actor, county=county, now=now, **report)
+    classification = {"matter": matter_code or None,
+                      "photos": [upload_sha256(upload) for upload in uploads]}
+    case, created = services.case_intake(actor=actor, county=county, now=now,
+                                         classification=classification, **report)
     if not created or case.status != CaseStatus.REPORTED:
         return case, False
     if matter_code:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from huying.catalog.models import Colour
+from huying.catalog.models import Colour, MatterType
 
 
 class ChannelKind(models.TextChoices):
@@ -52,6 +53,13 @@ class Channel(models.Model):
     active = models.BooleanField(_("active"), default=True)
     must_answer_back = models.BooleanField(_("must be answered back"), default=False)
     outbound_url = models.URLField(_("outbound endpoint"), max_length=500, blank=True)
+    # The shared secret the status webhook to `outbound_url` is signed with (HMAC-SHA256).
+    outbound_secret = models.CharField(_("outbound signing secret"), max_length=128,
+                                       blank=True)
+    default_matter_code = models.CharField(
+        _("default matter type"), max_length=32, blank=True,
+        help_text=_("A report taken in without a matter type is registered under this "
+                    "one; left empty, it waits for the command centre to classify it."))
 
     class Meta:
         verbose_name = _("channel")
@@ -69,6 +77,12 @@ class Channel(models.Model):
         _CHANNEL_NAMES.clear()
         return super().delete(*args, **kwargs)
 
+    def clean(self) -> None:
+        if self.default_matter_code and not MatterType.objects.filter(
+                code=self.default_matter_code).exists():
+            raise ValidationError({"default_matter_code": gettext(
+                "No matter type has the code %(code)s.") % {"code": self.default_matter_code}})
+
 
 # code -> name, read once a minute per process (at once after a save in this process):
 # every case summary shows its channel's name, and channels change a few times a year.
@@ -85,6 +99,26 @@ def channel_label(code: str) -> str:
         _CHANNEL_NAMES.update(names)
         _channel_names_read_at[0] = time.monotonic()
     return _CHANNEL_NAMES.get(code, code)
+
+
+class ChannelKey(models.Model):
+    """An API token bound to one channel and one source system (来源系统): the 12345
+    platform's key may take reports in through `12345` only and only as itself, so no
+    caller files under another system's ids. Open311's `api_key` is such a token."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="keys",
+                                verbose_name=_("channel"))
+    token = models.OneToOneField("common.ApiToken", on_delete=models.CASCADE,
+                                 related_name="channel_key", verbose_name=_("API token"))
+    source_system = models.CharField(_("source system"), max_length=64)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        verbose_name = _("channel key")
+        verbose_name_plural = _("channel keys")
+
+    def __str__(self) -> str:
+        return f"{self.channel.code}/{self.source_system}"
 
 
 class IntakeRecord(models.Model):

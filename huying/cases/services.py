@@ -228,14 +228,16 @@ def case_intake(*, actor: User | None, county: OrgUnit, channel: str, title: str
                 reporter_phone: str = "", reporter_id_number: str = "", address: str = "",
                 longitude: float | None = None, latitude: float | None = None,
                 unit: OrgUnit | None = None, external_ref: str = "", urgent: bool = False,
-                sensitive: bool = False, source_system: str | None = None
-                ) -> tuple[Case, bool]:
+                sensitive: bool = False, source_system: str | None = None,
+                classification: dict[str, Any] | None = None) -> tuple[Case, bool]:
     """Take in a report from any channel and say whether it made a new case.
 
     With an external reference the report is idempotent per (channel, source system,
     external reference), the source system defaulting to the caller's username: the same
     payload again answers the first case and records nothing; a different payload under
-    the same key is an `IntakeConflict` (409). Two source systems never share a key."""
+    the same key is an `IntakeConflict` (409). Two source systems never share a key.
+    `classification` (the matter the report is registered under, its photos' hashes) is
+    part of the payload compared, though the steps that use it follow in the flow."""
     fields = validation.report_fields(
         channel=channel, title=title, description=description, reporter_name=reporter_name,
         reporter_phone=reporter_phone, reporter_id_number=reporter_id_number, address=address,
@@ -250,7 +252,7 @@ def case_intake(*, actor: User | None, county: OrgUnit, channel: str, title: str
     key = {"channel": fields["channel"], "source_system": source,
            "external_id": fields["external_ref"]}
     digest = _payload_sha256(county=county, unit=unit, urgent=urgent, sensitive=sensitive,
-                             fields=fields)
+                             fields={**fields, **(classification or {})})
     record = IntakeRecord.objects.filter(**key).select_related("case").first()
     if record is not None:
         return _intake_answer(record, digest), False

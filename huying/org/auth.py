@@ -74,8 +74,8 @@ def token_revoke(*, actor: User | None, token_id: int, now: datetime) -> ApiToke
     return token
 
 
-def token_user(plaintext: str, *, now: datetime) -> User | None:
-    """The active user a live token belongs to, or None."""
+def token_lookup(plaintext: str, *, now: datetime) -> ApiToken | None:
+    """The live token of an active user, or None."""
     if not plaintext:
         return None
     token = (ApiToken.objects.filter(digest=token_digest(plaintext.strip()), revoked=False,
@@ -87,18 +87,32 @@ def token_user(plaintext: str, *, now: datetime) -> User | None:
     ApiToken.objects.filter(pk=token.pk).filter(
         Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_PRECISION)
     ).update(last_used_at=now)
-    return token.user
+    return token
+
+
+def token_user(plaintext: str, *, now: datetime) -> User | None:
+    """The active user a live token belongs to, or None."""
+    token = token_lookup(plaintext, now=now)
+    return token.user if token is not None else None
+
+
+def request_token(request: HttpRequest) -> ApiToken | None:
+    """The bearer token the API request was authenticated with; None for a session."""
+    return getattr(request, "api_token", None)
 
 
 class BearerTokenAuth(HttpBearer):
     """`Authorization: Bearer <token>`."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = token_user(token, now=timezone.now())
-        if user is not None:
-            # Handlers and selectors read request.user, whichever way the caller signed in.
-            request.user = user
-        return user
+        found = token_lookup(token, now=timezone.now())
+        if found is None:
+            return None
+        # Handlers and selectors read request.user, whichever way the caller signed in;
+        # intake reads the token to learn the channel and source system it is bound to.
+        request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]
+        return found.user
 
 
 class SessionCsrfAuth(SessionAuth):

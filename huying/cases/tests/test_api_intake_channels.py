@@ -66,16 +66,6 @@ def test_two_callers_with_the_same_external_id_get_two_cases(world, api_as):
         "initiator_a", "initiator_b"]
 
 
-def test_an_explicit_source_system_keeps_its_own_ids(world, api_as):
-    client = api_as("supervisor")
-    province = post_json(client, f"{URL}/12345", intake_body(world, source_system="省12345"))
-    city = post_json(client, f"{URL}/12345", intake_body(world, source_system="市12345",
-                                                          title="另一件事"))
-    assert (province.status_code, city.status_code) == (201, 201)
-    assert IntakeRecord.objects.get(source_system="省12345").case.number == (
-        province.json()["number"])
-
-
 def test_a_bad_field_is_422_naming_it_and_writes_nothing(world, api_as):
     client = api_as("supervisor")
     for bad, field in [({"title": "长" * 201}, "title"), ({"external_id": ""}, "external_id"),
