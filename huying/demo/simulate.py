@@ -90,6 +90,22 @@ FALLBACK_DEPARTMENTS = ["D01", "D05", "D11", "D04", "D02"]  # 改派 when the ty
 PREFIXES = {"grid": ["", "网格巡查发现：", "巡查时居民反映："],
             "hotline": ["市民来电反映：", "群众来电称：", "来电人反映："],
             "town": ["镇街接报：", "群众到便民服务中心反映：", "镇街日常巡查发现："]}
+# The channels other than the grid and the towns' own reports, in the proportions a county
+# sees (12345 carries most; 数字城管 and 民生110 next): (code, source system, weight, how the
+# text opens). A duplicate comes in through another channel than the report it repeats.
+INTAKE_CHANNELS = [
+    (Channel.HOTLINE_12345, "12345政务服务平台", 58,
+     ["市民来电反映：", "群众来电称：", "来电人反映："]),
+    (Channel.CITY_MANAGEMENT, "数字城管系统", 12, ["数字城管监督员上报：", "城管巡查上报："]),
+    (Channel.MINSHENG_110, "民生110平台", 7, ["民生110转办：", "群众拨打民生110反映："]),
+    ("96119", "96119举报平台", 3, ["96119举报：", "群众举报火灾隐患："]),
+    ("12322", "12322热线", 2, ["12322来电反映："]),
+    ("12333", "12333热线", 3, ["12333来电反映："]),
+    (Channel.PETITION, "信访信息系统", 3, ["信访件转办：", "来信反映："]),
+    (Channel.WEB, "政府网站留言板", 7, ["网民留言：", "App用户反映："]),
+    (Channel.OPEN311, "城市服务App", 3, ["城市服务App用户上报："]),
+    (Channel.OTHER_HOTLINE, "其他热线", 2, ["热线转办："]),
+]
 SUFFIXES = ["", "已持续两三天。", "希望尽快处理。", "周边居民意见较大。",
             "请相关部门尽快核实处理。",
             "此前已反映过一次。", "附近有老人和孩子经过，存在隐患。", "晚上尤其明显。"]
@@ -131,6 +147,7 @@ class SimCase:
     matter: MatterType
     grid: OrgUnit
     showcase: str = ""            # a demo sign-in's queue this case is meant to fill
+    channel: str = ""             # the channel it came in through (hotline sources vary)
     excluded: set[int] = field(default_factory=set)  # departments whose return was approved
     call_tried: bool = False
     rallied: bool = False
@@ -153,6 +170,7 @@ class SimulationResult:
     created: int = 0
     statuses: dict[str, int] = field(default_factory=dict)
     actions: Counter = field(default_factory=Counter)
+    channels: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     warnings: int = 0
     breaches: int = 0
@@ -427,14 +445,16 @@ class Simulator:
         return ring[0][0], ring[0][1]
 
     def text_for(self, matter: MatterType, source: str, grid: OrgUnit,
-                 duplicate: bool = False) -> tuple[str, str, str]:
+                 duplicate: bool = False, prefixes: list[str] | None = None
+                 ) -> tuple[str, str, str]:
         community = self.communities.get(grid.parent_id)
         place = community.name if community else grid.name
         examples = matter.examples or [matter.name]
         body = self.rng.choice(examples)
         road = self.rng.choice(ROADS)
         address = f"{place}{road}{self.rng.randint(1, 299)}号附近"
-        prefix = "又有市民来电反映同一问题：" if duplicate else self.rng.choice(PREFIXES[source])
+        prefix = ("又有群众反映同一问题：" if duplicate
+                  else self.rng.choice(prefixes or PREFIXES[source]))
         description = f"{prefix}{body}{self.rng.choice(SUFFIXES)}（地点：{address}）"
         return f"{place}{matter.name}", description, address
 
@@ -468,8 +488,9 @@ class Simulator:
                 grid = rng.choice(self.grids)
                 matter = self.pick_matter()
         lon, lat = self.point_in(grid)
-        title, description, address = self.text_for(matter, source, grid, duplicate_of is not None)
-        channel = {"grid": Channel.GRID, "town": Channel.TOWN, "hotline": Channel.HOTLINE_12345}
+        channel, source_system, prefixes = self.channel_for(source, showcase, duplicate_of)
+        title, description, address = self.text_for(matter, source, grid,
+                                                    duplicate_of is not None, prefixes)
         if source == "grid":
             actor = self.staff.grid_workers[grid.pk]
         elif source == "town":
@@ -479,14 +500,17 @@ class Simulator:
         name = phone = ""
         if source != "grid":
             name, phone = self.names.name(), self.names.phone()
-        case = cs.case_report(actor=actor, county=self.county, channel=channel[source],
+        case = cs.case_report(actor=actor, county=self.county, channel=channel,
                               title=title, description=description, now=self.now,
                               reporter_name=name, reporter_phone=phone, address=address,
                               longitude=lon, latitude=lat, external_ref=self.external_ref(source),
-                              urgent=matter.urgent and rng.random() < 0.3)
+                              urgent=matter.urgent and rng.random() < 0.3,
+                              source_system=source_system)
         self.result.created += 1
+        self.result.channels[channel] += 1
         self.result.actions["report"] += 1
-        sim = SimCase(case=case, source=source, matter=matter, grid=grid, showcase=showcase)
+        sim = SimCase(case=case, source=source, matter=matter, grid=grid, showcase=showcase,
+                      channel=channel)
         if not showcase:
             self.recent.append(sim)
         if showcase == "reported":
@@ -496,6 +520,23 @@ class Simulator:
                           duplicate_of=duplicate_of)
         else:
             self.schedule(self.now + timedelta(minutes=rng.randint(1, 6)), "register", sim)
+
+    def channel_for(self, source: str, showcase: str, duplicate_of: SimCase | None
+                    ) -> tuple[str, str | None, list[str] | None]:
+        """The channel, source system and text openings of a report. Grid and town reports
+        are filed on the platform; the rest arrive through the other channels by weight, a
+        duplicate through another channel than its original, showcases through 12345."""
+        if source == "grid":
+            return Channel.GRID, None, None
+        if source == "town":
+            return Channel.TOWN, None, None
+        rows = INTAKE_CHANNELS
+        if showcase:
+            rows = rows[:1]
+        elif duplicate_of is not None:
+            rows = [row for row in rows if row[0] != duplicate_of.channel]
+        code, system, _weight, prefixes = self.rng.choices(rows, weights=[r[2] for r in rows])[0]
+        return code, system, prefixes
 
     def _showcase_place(self, showcase: str) -> tuple[OrgUnit, MatterType]:
         """Where the showcase cases lie: grid0001's grid, town01, vol001's town."""

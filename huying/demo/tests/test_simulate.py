@@ -10,7 +10,7 @@ from django.db import transaction
 
 from huying.cases.audit import case_chain_break
 from huying.cases.locating import locator_forget
-from huying.cases.models import Case, CaseEvent, CaseStatus
+from huying.cases.models import Case, CaseEvent, CaseStatus, IntakeRecord
 from huying.demo.geography import SMALL
 from huying.demo.seed import demo_seed
 from huying.demo.simulate import REF_PREFIX, SimulationResult, simulate
@@ -76,6 +76,20 @@ def test_a_simulation_is_deterministic_and_goes_through_the_services(db):
     assert {"register", "handle_locally", "resolve_locally", "call", "call_approve",
             "triage", "dispatch", "sign", "reply", "rally"} <= actions
 
+    # Every channel of the registry is used by the demo, several in three days; the
+    # duplicates the centre merged came in through another channel than their master.
+    from huying.cases.channels import CHANNEL_SEED
+    from huying.demo.simulate import INTAKE_CHANNELS
+
+    assert {row[0] for row in INTAKE_CHANNELS} | {"grid", "town"} == {
+        row[0] for row in CHANNEL_SEED}
+    channels = Counter(c.channel for c in cases)
+    assert len(channels) >= 6 and channels["12345"] > channels["city_management"] > 0
+    assert sum(result.channels.values()) == len(cases)
+    merged = [c for c in cases if c.status == CaseStatus.MERGED]
+    assert all(c.channel != c.merged_into.channel for c in merged)
+    assert IntakeRecord.objects.filter(source_system="12345政务服务平台").exists()
+
     # A second run refuses politely.
     again = simulate(seed=42, days=3, until=UNTIL)
     assert again.refused and again.created == 0
@@ -88,3 +102,20 @@ def test_a_simulation_is_deterministic_and_goes_through_the_services(db):
 def test_without_the_demo_county_nothing_happens(db):
     result = simulate(seed=42, weeks=1, until=UNTIL)
     assert result.refused and not Case.objects.exists()
+
+
+def test_a_duplicate_comes_in_through_another_channel_than_its_original():
+    import random
+
+    from huying.demo.simulate import INTAKE_CHANNELS, SimCase, Simulator
+
+    sim = Simulator.__new__(Simulator)
+    sim.rng = random.Random(3)
+    for code, *_rest in INTAKE_CHANNELS:
+        original = SimCase(case=None, source="hotline", matter=None, grid=None, channel=code)
+        drawn = {sim.channel_for("hotline", "", original)[0] for _ in range(200)}
+        assert code not in drawn and len(drawn) >= 5
+    first = {sim.channel_for("hotline", "", None)[0] for _ in range(2000)}
+    assert first == {row[0] for row in INTAKE_CHANNELS}
+    assert sim.channel_for("grid", "", None)[0] == "grid"
+    assert sim.channel_for("hotline", "sign", None)[0] == "12345"

@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from huying.cases.models import channel_label
 from huying.demo.geography import SMALL, Sizes
 from huying.demo.seed import demo_login_rows, demo_seed
 from huying.demo.simulate import simulate, status_rows
@@ -68,6 +69,11 @@ class Command(BaseCommand):
         for _code, label, count in rows:
             self.stdout.write(f"  {label}{' ' * (width - _display_width(label))}  {count:6d}")
         self.stdout.write(f"  {'—' * (width // 2)}  {sum(result.statuses.values()):6d}")
+        self.stdout.write(_("Cases by channel:"))
+        channels = [(channel_label(code), n) for code, n in result.channels.most_common()]
+        width = max((_display_width(label) for label, _n in channels), default=0)
+        for label, count in channels:
+            self.stdout.write(f"  {label}{' ' * (width - _display_width(label))}  {count:6d}")
         self.stdout.write(_("SLA warnings %(warnings)d, breaches %(breaches)d.")
                           % {"warnings": result.warnings, "breaches": result.breaches})
         for error in result.errors:
