@@ -97,6 +97,25 @@ def test_report_without_location_puts_a_grid_workers_case_in_their_grid(world, c
     assert Case.objects.get().grid == world.grids[0]
 
 
+def test_the_centre_files_a_call_under_the_channel_it_came_through(world, client_as):
+    client = client_as("supervisor")
+    page = client.get("/report").content.decode()
+    assert 'name="channel"' in page and "96119火灾隐患举报热线" in page
+    assert page.index('value="12345"') < page.index('value="96119"')
+    assert 'value="grid"' not in page and 'value="town"' not in page
+    lon, lat = world.point_in(0)
+    data = {"matter": "M002", "title": "楼道堆放杂物", "description": "来电反映楼道堆满纸箱。",
+            "longitude": lon, "latitude": lat, "channel": "96119",
+            "idempotency_key": str(uuid.uuid4())}
+    assert client.post("/report", data).status_code == 302
+    assert Case.objects.get().channel == "96119"
+    refused = client.post("/report", {**data, "channel": "grid",
+                                      "idempotency_key": str(uuid.uuid4())}, **HTMX)
+    assert refused.status_code == 422 and Case.objects.count() == 1
+    # Grid staff file under the grid app whatever they post; they see no channel list.
+    assert 'name="channel"' not in client_as("grid_a").get("/report").content.decode()
+
+
 def test_report_refusal_is_shown_in_place_and_nothing_is_kept(world, client_as):
     response = client_as("initiator_a").post("/report", {
         "matter": "M002", "title": "", "description": "说明", "longitude": "122.05",

@@ -34,12 +34,28 @@ from huying.web.views.common import is_htmx, now, text
 MAP_UNITS_MAX = 400
 
 
-def channel_for(user: User) -> str:
+def channel_choices(user: User) -> list[tuple[str, str]]:
+    """The channels a report on this page may be filed under. Grid staff and town
+    initiators file under their own (网格通, 镇街上报); the command centre takes calls and
+    letters from every other active channel, 12345 first."""
+    if is_grid_staff(user) or Role.INITIATOR in roles_of(user):
+        return []
+    channels = (Channel.objects.filter(active=True)
+                .exclude(code__in=[Channel.GRID, Channel.TOWN]).values_list("code", "name"))
+    return sorted(channels, key=lambda c: (c[0] != Channel.HOTLINE_12345, c[0]))
+
+
+def channel_for(user: User, posted: str = "") -> str:
     if is_grid_staff(user):
         return Channel.GRID
     if Role.INITIATOR in roles_of(user):
         return Channel.TOWN
-    return Channel.WEB
+    choices = dict(channel_choices(user))
+    if posted:
+        if posted not in choices:
+            raise ValidationFailed(_("Choose a channel of the list."), field="channel")
+        return posted
+    return Channel.HOTLINE_12345 if Channel.HOTLINE_12345 in choices else Channel.WEB
 
 
 def matter_choices(user: User, county: OrgUnit | None) -> list[tuple[str, str]]:
@@ -84,6 +100,7 @@ def report(request: HttpRequest) -> HttpResponse:
     choices = matter_choices(user, county)
     context: dict[str, Any] = {
         "matter_choices": choices, "grid_worker": is_grid_staff(user),
+        "channel_choices": channel_choices(user),
         "map_data": {"units": map_geojson(map_units(user, county)),
                      "tiles": settings.HUYING_MAP_TILE_URL},
         "values": {}, "error": "", "error_field": "",
@@ -115,7 +132,7 @@ def report_submit(request: HttpRequest, user: User, county: OrgUnit | None) -> s
         raise ValidationFailed(_("Choose the matter type."), field="matter")
     action = REGISTRY["report"]
     data = form_data(action, request.POST) | {
-        "county": county.code, "channel": channel_for(user),
+        "county": county.code, "channel": channel_for(user, text(request.POST, "channel")),
         "external_ref": text(request.POST, "idempotency_key")[:64] or uuid.uuid4().hex}
     done = perform(action, actor=user, now=now(), data=data,
                    files=request.FILES.getlist(action.files))
