@@ -20,11 +20,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from huying.common.errors import DomainError, ValidationFailed
+from huying.common.errors import DomainError
 from huying.intake import services, tasks
 from huying.intake.mapping import FIELDS
 from huying.intake.models import ImportJob, JobStatus
-from huying.intake.reading import data_rows, max_bytes
+from huying.intake.reading import data_rows, max_bytes, size_refusal
 from huying.intake.report import field_label, report_xlsx, rows_reported
 from huying.org.models import Level, OrgUnit
 from huying.org.selectors import is_admin
@@ -107,9 +107,7 @@ class ImportJobAdmin(admin.ModelAdmin):
                 upload = form.cleaned_data["file"]
                 try:
                     if upload.size > max_bytes():
-                        raise ValidationFailed(
-                            _("The file is larger than %(mb)d MB; split the export.")
-                            % {"mb": max_bytes() // (1024 * 1024)}, field="file")
+                        raise size_refusal()
                     job = services.import_job_create(
                         actor=request.user, file_name=upload.name, content=upload.read(),
                         now=timezone.now(), county=form.cleaned_data["county"],

@@ -39,6 +39,13 @@ def max_bytes() -> int:
     return int(getattr(settings, "INTAKE_MAX_UPLOAD_BYTES", MAX_BYTES_DEFAULT))
 
 
+def size_refusal() -> ValidationFailed:
+    limit = max_bytes()
+    shown = f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
+    return ValidationFailed(_("The file is larger than %(limit)s; split the export.")
+                            % {"limit": shown}, field="file")
+
+
 @dataclass(frozen=True)
 class Table:
     """The file's header row and where its data begins."""
@@ -51,10 +58,8 @@ class Table:
 def file_check(name: str, content: bytes) -> Table:
     """The file's format and headers, or ValidationFailed(field="file") saying in Chinese
     what is wrong: size, extension, content, emptiness, the header row."""
-    limit = max_bytes()
-    if len(content) > limit:
-        raise ValidationFailed(_("The file is larger than %(mb)d MB; split the export.")
-                               % {"mb": limit // (1024 * 1024)}, field="file")
+    if len(content) > max_bytes():
+        raise size_refusal()
     suffix = Path(name or "").suffix.lower()
     if suffix not in EXTENSIONS:
         raise ValidationFailed(_("Only .xlsx and .csv exports can be imported, not “%(name)s”.")

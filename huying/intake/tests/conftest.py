@@ -125,7 +125,7 @@ def many_calls(count: int, *, prefix: str = "SL2026120") -> list[dict[str, objec
         town, address = PLACES[n % len(PLACES)]
         matter, words = WORDS[n % len(WORDS)]
         rows.append({
-            "工单编号": f"{prefix}{n:05d}", "来电时间": f"2026/11/{1 + n % 29:02d} "
+            "工单编号": f"{prefix}{n:05d}", "来电时间": f"2025/11/{1 + n % 29:02d} "
                                                 f"{8 + n % 10:02d}:{n % 60:02d}",
             "来电人": ["王女士", "刘先生", "", "陈大爷"][n % 4],
             "联系电话": [f"138 1234 {n:04d}", f"0631-58{n:05d}", "", f"139{n:08d}"][n % 4],
