@@ -17,7 +17,7 @@ from huying.common.messages import MessageField, empty
 class JobStatus(models.TextChoices):
     DRAFT = "draft", _("Uploaded, not started")
     QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
+    RUNNING = "running", _("Importing")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
 
@@ -50,7 +50,7 @@ class ImportJob(models.Model):
     existing_count = models.PositiveIntegerField(_("already taken in"), default=0)
     conflict_count = models.PositiveIntegerField(_("conflicts"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
-    note_count = models.PositiveIntegerField(_("notes"), default=0)
+    note_count = models.PositiveIntegerField(_("remarks"), default=0)
     failure = MessageField(_("failure"), default=empty, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="+",
@@ -88,14 +88,14 @@ class ImportRow(models.Model):
                             verbose_name=_("import"))
     row_number = models.PositiveIntegerField(_("row"))  # the spreadsheet's row, header = 1
     external_id = models.CharField(_("work-order number"), max_length=64, blank=True)
-    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices)
+    outcome = models.CharField(_("result"), max_length=16, choices=Outcome.choices)
     case = models.ForeignKey("cases.Case", null=True, blank=True, on_delete=models.SET_NULL,
                              related_name="+", verbose_name=_("case"))
     field = models.CharField(_("field"), max_length=32, blank=True)
     problem = MessageField(_("problem"), default=empty, blank=True)
     # A remark that is not an error: the 12345 type matched no matter type of the county.
-    note = MessageField(_("note"), default=empty, blank=True)
-    has_note = models.BooleanField(_("has a note"), default=False)
+    note = MessageField(_("remark"), default=empty, blank=True)
+    has_note = models.BooleanField(_("has a remark"), default=False)
 
     class Meta:
         verbose_name = _("import row")
