@@ -36,7 +36,7 @@ Cell = str | int | float | bool | datetime | date | time | None
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "INTAKE_MAX_UPLOAD_BYTES", MAX_BYTES_DEFAULT))
+    return int(getattr(settings, "HUYING_IMPORT_MAX_BYTES", MAX_BYTES_DEFAULT))
 
 
 def size_refusal() -> ValidationFailed:

@@ -125,7 +125,7 @@ def test_a_bad_upload_is_refused_with_a_clear_message(world, name, content, text
 
 
 def test_a_file_over_the_limit_is_refused_before_it_is_read(world, settings):
-    settings.INTAKE_MAX_UPLOAD_BYTES = 1024
+    settings.HUYING_IMPORT_MAX_BYTES = 1024
     response = upload(signed_in(world, "admin"), world, xlsx_bytes(CALLS))
     assert response.status_code == 422 and "文件超过 1 KB，请分批导出。" in response.text
     assert ImportJob.objects.count() == 0

@@ -57,7 +57,7 @@ def test_a_file_without_its_header_row_is_refused():
 
 
 def test_a_file_over_the_limit_is_refused(settings):
-    settings.INTAKE_MAX_UPLOAD_BYTES = 1024 * 1024
+    settings.HUYING_IMPORT_MAX_BYTES = 1024 * 1024
     assert refusal("工单.csv", b"a" * (1024 * 1024 + 1)) == "文件超过 1 MB，请分批导出。"
 
 
