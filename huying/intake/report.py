@@ -18,9 +18,10 @@ def field_label(job: ImportJob, field: str) -> str:
     if not field:
         return ""
     if field == "location":
-        columns = [c for c, f in job.mapping.items() if f in ("longitude", "latitude")]
+        # The file's own order: JSON objects keep no order in PostgreSQL's jsonb.
+        columns = [c for c in job.headers if job.mapping.get(c) in ("longitude", "latitude")]
         return "、".join(columns) or _("Location")
-    column = next((c for c, f in job.mapping.items() if f == field), None)
+    column = next((c for c in job.headers if job.mapping.get(c) == field), None)
     if column:
         return column
     return str(FIELDS.get(field, field))

@@ -25,13 +25,13 @@ def test_import_prints_progress_and_the_counts(world, tmp_path):
     export = tmp_path / "export.csv"
     export.write_bytes(csv_bytes(many_calls(45), encoding="gbk"))
     out = intake("import", str(export), "--batch-size", "20", "--as", "admin")
+    job = ImportJob.objects.get()
     lines = out.splitlines()
-    assert lines[0] == "导入 #1：export.csv 共 45 行。"
+    assert lines[0] == f"导入 #{job.pk}：export.csv 共 45 行。"
     assert lines[1:4] == ["20/45 (44%)", "40/45 (88%)", "45/45 (100%)"]
-    assert lines[4] == ("#1 export.csv 已完成：45/45，新建 45，已导入 0，冲突 0，错误 0，"
+    assert lines[4] == (f"#{job.pk} export.csv 已完成：45/45，新建 45，已导入 0，冲突 0，错误 0，"
                         "提示 9")
     assert Case.objects.filter(channel="12345").count() == 45
-    job = ImportJob.objects.get()
     assert job.created_by == world.user("admin") and job.source_system == "12345导入"
     assert job.file_path.startswith("imports/") and job.started_at and job.finished_at
 
@@ -91,12 +91,12 @@ def test_resume_of_a_done_import_is_refused_and_of_a_failed_one_goes_on(world, t
         intake("resume", str(job.pk))
     ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.FAILED)
     out = intake("resume", str(job.pk))
-    assert "继续导入 #1：已完成 2 / 2 行。" in out
+    assert f"继续导入 #{job.pk}：已完成 2 / 2 行。" in out
     job.refresh_from_db()
     assert job.status == JobStatus.DONE and job.created_count == 2
     assert Case.objects.count() == 2
-    with pytest.raises(CommandError, match="没有导入任务 #99。"):
-        intake("status", "99")
+    with pytest.raises(CommandError, match=f"没有导入任务 #{job.pk + 1}。"):
+        intake("status", str(job.pk + 1))
 
 
 def test_a_file_changed_on_the_server_fails_the_run(world, tmp_path, settings):
