@@ -136,6 +136,8 @@ HUYING_GRID_SEQUENCE_WIDTH = int(os.environ.get("HUYING_GRID_SEQUENCE_WIDTH", "3
 # Working days an initiator has to evaluate a reply before the case closes by itself.
 HUYING_EVALUATION_WORKING_DAYS = int(os.environ.get("HUYING_EVALUATION_WORKING_DAYS", "3"))
 HUYING_UPLOAD_MAX_BYTES = int(os.environ.get("HUYING_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# A 12345 export uploaded for batch import (huying/intake); a month of a county is far less.
+HUYING_IMPORT_MAX_BYTES = int(os.environ.get("HUYING_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 HUYING_MAP_TILE_URL = os.environ.get("HUYING_MAP_TILE_URL", "")
 # The sign-in page lists the demo users (make demo turns it on; never in production).
 HUYING_DEMO_LOGINS = env_bool("HUYING_DEMO_LOGINS", False)
