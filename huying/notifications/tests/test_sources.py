@@ -23,6 +23,7 @@ from huying.common.errors import PermissionDenied, ValidationFailed
 from huying.notifications import source_webhook
 from huying.notifications.models import SourceUpdate, UpdateStatus
 from huying.notifications.sources import source_updates_replay
+from huying.notifications.tasks import source_update_deliver, source_updates_send_due
 
 from .conftest import MONDAY, FakeSender
 
@@ -406,3 +407,14 @@ def test_the_admin_log_filters_by_channel_and_status(world, now):
                       {"channel__id__exact": channel.pk, "status__exact": "pull_only"})
     assert page.status_code == 200 and "GD-1" in page.content.decode()
     assert CaseStatus.REGISTERED in SourceUpdate.objects.values_list("case_status", flat=True)
+
+
+def test_the_tasks_send_with_the_default_sender_once(world, now, sender):
+    answering("12345", url="http://127.0.0.1:9/hook")
+    filed(world, "GD-1")
+    update = SourceUpdate.objects.get()
+    source_update_deliver.call_local([update.pk])
+    source_updates_send_due.call_local()
+    assert len(sender.calls) == 1
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.SENT and update.url == "http://127.0.0.1:9/hook"
