@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from huying.cases.models import Assignment, Case, Evaluation
+from huying.cases.models import Assignment, Case, CaseEvent, Evaluation
 from huying.common.bus import DomainEvent
 
 
@@ -129,4 +129,17 @@ class CaseSuspended(DomainEvent):
 class CaseResumed(DomainEvent):
     case: Case
     suspended_at: datetime | None
+    at: datetime
+
+
+@dataclass(frozen=True)
+class CaseStatusChanged(DomainEvent):
+    """The case's status moved (any transition of the case whose target differs from where
+    it stood; not the report itself, which its source is answered synchronously). `event`
+    is the record entry that states it."""
+
+    case: Case
+    from_status: str
+    to_status: str
+    event: CaseEvent
     at: datetime

@@ -32,6 +32,7 @@ from huying.cases.domain_events import (
     CaseEvaluated,
     CaseReplied,
     CaseResumed,
+    CaseStatusChanged,
     CaseSuspended,
     ExtensionApproved,
     ExtensionRequested,
@@ -121,8 +122,12 @@ def case_move(*, case: Case, transition: Transition, actor: User | None, now: da
     case.version += 1
     case.updated_at = now
     case.save()
-    event_append(case=case, actor=actor, action=transition.action, from_status=from_status,
-                 to_status=case.status, now=now, payload=payload)
+    event = event_append(case=case, actor=actor, action=transition.action,
+                         from_status=from_status, to_status=case.status, now=now,
+                         payload=payload)
+    if case.status != from_status:
+        publish(CaseStatusChanged(case=case, from_status=from_status, to_status=case.status,
+                                  event=event, at=now))
     return case
 
 

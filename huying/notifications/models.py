@@ -92,3 +92,72 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.notification_id} → {self.url} ({self.status})"
+
+
+class UpdateStatus(models.TextChoices):
+    """Where a source update stands as a webhook; every row is in the pull feed whatever
+    its status."""
+
+    PENDING = "pending", _("Pending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed, will retry")
+    GAVE_UP = "gave_up", _("Gave up")
+    PULL_ONLY = "pull_only", _("Pull only (the channel has no endpoint)")
+
+
+class SourceUpdate(models.Model):
+    """One status change of a case told back to one source that reported it (回复来源系统):
+    the row is at once the webhook delivery, its log, and an item of the pull feed.
+
+    Keyed by the intake record, because the source knows its report only by its own
+    external id. A case merged into another keeps its intake records, so its sources are
+    told the merge and then every change of the master, each under its own external id.
+    The id is the feed's cursor: rows of one channel are added with the channel row
+    locked, so their ids grow in commit order and a poller never skips one.
+    """
+
+    channel = models.ForeignKey("cases.Channel", on_delete=models.PROTECT,
+                                related_name="source_updates", verbose_name=_("channel"))
+    intake = models.ForeignKey("cases.IntakeRecord", on_delete=models.PROTECT,
+                               related_name="source_updates", verbose_name=_("intake record"))
+    # Copied from the intake record: the feed filters and the admin searches on them.
+    source_system = models.CharField(_("source system"), max_length=64)
+    external_id = models.CharField(_("external id"), max_length=64)
+    case_number = models.CharField(_("case number"), max_length=32)
+    event = models.ForeignKey("cases.CaseEvent", on_delete=models.PROTECT, related_name="+",
+                              verbose_name=_("case event"))
+    case_status = models.CharField(_("case status"), max_length=32)
+    # What is sent, without the parts rendered or added when sent (id, status labels).
+    payload = models.JSONField(_("payload"))
+    created_at = models.DateTimeField(_("created at"))
+
+    status = models.CharField(_("delivery status"), max_length=16,
+                              choices=UpdateStatus.choices, default=UpdateStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    url = models.CharField(_("URL"), max_length=500, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    replays = models.PositiveSmallIntegerField(_("replays"), default=0)
+    replayed_at = models.DateTimeField(_("replayed at"), null=True, blank=True)
+    replayed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("replayed by"))
+
+    class Meta:
+        verbose_name = _("source update")
+        verbose_name_plural = _("source updates")
+        ordering = ["-id"]
+        constraints = [
+            # One change told once to each source, however the merges fan it out.
+            models.UniqueConstraint(fields=["intake", "event"],
+                                    name="source_update_once_per_intake_and_event"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="source_update_due"),
+            models.Index(fields=["channel", "source_system", "id"], name="source_update_feed"),
+            models.Index(fields=["intake", "id"], name="source_update_per_intake"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.channel_id}/{self.source_system}/{self.external_id}"

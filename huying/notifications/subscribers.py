@@ -17,6 +17,7 @@ from huying.cases.domain_events import (
     CaseCallApproved,
     CaseCalled,
     CaseReplied,
+    CaseStatusChanged,
     ExtensionRequested,
     ReturnRequested,
 )
@@ -25,6 +26,7 @@ from huying.common.bus import Phase, subscribe
 from huying.common.messages import Message, message
 from huying.notifications.models import Kind
 from huying.notifications.services import notify, notify_department, notify_role_in_unit
+from huying.notifications.sources import source_updates_record
 from huying.org.models import Role
 
 
@@ -106,3 +108,12 @@ def decision_requested(*, assignment: Assignment, what: str, now: datetime) -> N
 def what_label(what: str) -> Message:
     return message({"return": gettext_noop("Return request"),
                     "extension": gettext_noop("Extension request")}[what])
+
+
+@subscribe(CaseStatusChanged, when=Phase.IN_TRANSACTION)
+def tell_the_sources(event: CaseStatusChanged) -> None:
+    """Every status change goes back to the source systems that reported the case (and the
+    duplicates merged into it); the rows commit with the change, the webhook leaves after
+    commit (`sources.source_updates_record`)."""
+    source_updates_record(case=event.case, to_status=event.to_status, event=event.event,
+                          now=event.at)

@@ -1,5 +1,7 @@
 """Outbound webhook deliveries: POST each notification as JSON to `HUYING_WEBHOOK_URL`
 (an SMS or messaging gateway), signed, retried with backoff, safe with several workers.
+The claiming, attempting and backoff (`row_claim`, `row_attempt`, `RetryPolicy`) serve the
+source updates too (`sources.py`), with their own policy and signature.
 
 Each attempt first claims its row with a conditional UPDATE on (status, attempts) — the
 healthchecks way — so two workers that pick up the same delivery send it once. The claim
@@ -14,12 +16,13 @@ import hmac
 import json
 import logging
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F, Model, Q
 from django.utils import translation
 
 from huying.common.messages import Message, render
@@ -97,64 +100,118 @@ def default_sender() -> Sender:
     return http_send
 
 
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How a kind of outbound row is retried: its attempts, the wait after the n-th failed
+    attempt, and the lease a claim takes (longer than any send can take, short enough to
+    retry a dead worker's row)."""
+
+    max_attempts: int
+    backoff: Callable[[int], timedelta]
+    lease: timedelta = LEASE
+
+
+NOTIFICATION_POLICY = RetryPolicy(max_attempts=MAX_ATTEMPTS,
+                                  backoff=lambda failed: BACKOFF[failed - 1])
+OPEN_STATUSES = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
+
+
+def _due(now: datetime) -> Q:
+    return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+
+
+def row_claim(model: type[Model], *, row: Any, now: datetime, policy: RetryPolicy,
+              only_if: Any = None) -> bool:
+    """Take one row (any model with status, attempts, next_attempt_at) for one attempt with
+    a conditional UPDATE; False if another worker has it, it is not due, it is finished, or
+    the condition `only_if` (a Q or boolean expression: "no earlier row still to send", for
+    rows sent in order) does not hold."""
+    rows = model.objects.filter(
+        _due(now), pk=row.pk, status=row.status, attempts=row.attempts,
+        status__in=OPEN_STATUSES, attempts__lt=policy.max_attempts)
+    if only_if is not None:
+        rows = rows.filter(only_if)
+    return rows.update(attempts=F("attempts") + 1, next_attempt_at=now + policy.lease) == 1
+
+
+def row_attempt(model: type[Model], *, row_id: int, now: datetime, policy: RetryPolicy,
+                request: Callable[[Any], tuple[str, bytes, dict[str, str]]],
+                send: Sender | None = None, only_if: Any = None) -> Any | None:
+    """Claim one row and send what `request(row)` builds (url, body, headers); record
+    success, or schedule the retry, or give up. Never raises for a failed send (nor for a
+    request that cannot be built: that is the attempt's error, retried like any other)."""
+    row = model.objects.filter(pk=row_id).first()
+    if row is None or not row_claim(model, row=row, now=now, policy=policy,
+                                                   only_if=only_if):
+        return None
+    attempt = row.attempts + 1
+    try:
+        url, body, headers = request(row)
+        (send or default_sender())(url, body, headers, TIMEOUT_SECONDS)
+    except Exception as exc:  # any failure of the receiver or the network is retried
+        error = f"{type(exc).__name__}: {exc}"[:1000]
+        if attempt >= policy.max_attempts:
+            status, next_at = DeliveryStatus.GAVE_UP, None
+            log.warning("%s %s gave up after %d attempts: %s", model.__name__, row.pk,
+                        attempt, error)
+        else:
+            status, next_at = DeliveryStatus.FAILED, now + policy.backoff(attempt)
+        model.objects.filter(pk=row.pk, attempts=attempt).update(
+            status=status, last_error=error, next_attempt_at=next_at)
+    else:
+        model.objects.filter(pk=row.pk, attempts=attempt).update(
+            status=DeliveryStatus.SENT, sent_at=now, next_attempt_at=None, last_error="")
+    row.refresh_from_db()
+    return row
+
+
+def rows_due(model: type[Model], *, now: datetime, limit: int = 500,
+             order: Sequence[str] = ("next_attempt_at", "pk")) -> list[int]:
+    rows = model.objects.filter(_due(now), status__in=OPEN_STATUSES)
+    return list(rows.order_by(*order).values_list("pk", flat=True)[:limit])
+
+
+def rows_give_up_dead(model: type[Model], *, now: datetime, policy: RetryPolicy) -> int:
+    """Rows whose final attempt's worker died after its claim are given up."""
+    return model.objects.filter(
+        status__in=OPEN_STATUSES, attempts__gte=policy.max_attempts, next_attempt_at__lte=now,
+    ).update(status=DeliveryStatus.GAVE_UP, next_attempt_at=None)
+
+
+# ---------------------------------------------------------------------------------------
+# notification deliveries (to HUYING_WEBHOOK_URL)
+
+
 def delivery_claim(*, delivery: WebhookDelivery, now: datetime) -> bool:
     """Take the delivery for one attempt; False if another worker has it, it is not due,
     or it is finished."""
-    claimed = WebhookDelivery.objects.filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-        pk=delivery.pk, status=delivery.status, attempts=delivery.attempts,
-        status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED],
-        attempts__lt=MAX_ATTEMPTS,
-    ).update(attempts=F("attempts") + 1, next_attempt_at=now + LEASE)
-    return claimed == 1
+    return row_claim(WebhookDelivery, row=delivery, now=now, policy=NOTIFICATION_POLICY)
+
+
+def _notification_request(delivery: WebhookDelivery) -> tuple[str, bytes, dict[str, str]]:
+    body = encode(wire_payload(delivery.payload))
+    return delivery.url, body, {"Content-Type": "application/json; charset=utf-8",
+                                SIGNATURE_HEADER: signature(body),
+                                "User-Agent": "huying-webhook/1"}
 
 
 def delivery_attempt(*, delivery_id: int, now: datetime, send: Sender | None = None
                      ) -> WebhookDelivery | None:
     """Claim and send one delivery; record success, or schedule the retry, or give up.
     Never raises for a failed send: the notification itself stands either way."""
-    delivery = WebhookDelivery.objects.filter(pk=delivery_id).first()
-    if delivery is None or not delivery_claim(delivery=delivery, now=now):
-        return None
-    attempt = delivery.attempts + 1
-    body = encode(wire_payload(delivery.payload))
-    headers = {"Content-Type": "application/json; charset=utf-8",
-               SIGNATURE_HEADER: signature(body),
-               "User-Agent": "huying-webhook/1"}
-    try:
-        (send or default_sender())(delivery.url, body, headers, TIMEOUT_SECONDS)
-    except Exception as exc:  # any failure of the gateway or the network is retried
-        error = f"{type(exc).__name__}: {exc}"[:1000]
-        if attempt >= MAX_ATTEMPTS:
-            status, next_at = DeliveryStatus.GAVE_UP, None
-            log.warning("webhook delivery %s gave up after %d attempts: %s",
-                        delivery.pk, attempt, error)
-        else:
-            status, next_at = DeliveryStatus.FAILED, now + BACKOFF[attempt - 1]
-        WebhookDelivery.objects.filter(pk=delivery.pk, attempts=attempt).update(
-            status=status, last_error=error, next_attempt_at=next_at)
-    else:
-        WebhookDelivery.objects.filter(pk=delivery.pk, attempts=attempt).update(
-            status=DeliveryStatus.SENT, sent_at=now, next_attempt_at=None, last_error="")
-    delivery.refresh_from_db()
-    return delivery
+    return row_attempt(WebhookDelivery, row_id=delivery_id, now=now,
+                       policy=NOTIFICATION_POLICY, request=_notification_request, send=send)
 
 
 def deliveries_due(*, now: datetime, limit: int = 500) -> list[int]:
-    return list(WebhookDelivery.objects.filter(
-        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-        status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED],
-    ).order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit])
+    return rows_due(WebhookDelivery, now=now, limit=limit)
 
 
 def deliveries_retry_due(*, now: datetime, send: Sender | None = None) -> int:
     """Attempt every due delivery once (idempotent: the claim skips what another worker
     has taken). Rows whose last attempt's worker died after the final claim are given up.
     Returns how many were attempted by this call."""
-    WebhookDelivery.objects.filter(
-        status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED],
-        attempts__gte=MAX_ATTEMPTS, next_attempt_at__lte=now,
-    ).update(status=DeliveryStatus.GAVE_UP, next_attempt_at=None)
+    rows_give_up_dead(WebhookDelivery, now=now, policy=NOTIFICATION_POLICY)
     attempted = 0
     for delivery_id in deliveries_due(now=now):
         if delivery_attempt(delivery_id=delivery_id, now=now, send=send) is not None:
