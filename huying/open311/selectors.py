@@ -19,8 +19,6 @@ from datetime import datetime
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
-from huying.catalog.models import MatterType
-from huying.catalog.selectors import matter_types_in_force
 from huying.cases.models import (
     Assignment,
     AssignmentRole,
@@ -31,6 +29,8 @@ from huying.cases.models import (
     ChannelKind,
 )
 from huying.cases.states import OPEN_CASE, TERMINAL_CASE
+from huying.catalog.models import MatterType
+from huying.catalog.selectors import matter_types_in_force
 from huying.common.errors import NotFound, ValidationFailed
 from huying.open311.models import Submission
 from huying.org.models import Level, OrgUnit
@@ -41,6 +41,10 @@ PUBLIC_CHANNEL_KINDS = frozenset({ChannelKind.OPEN311, ChannelKind.WEB_APP})
 MAX_REQUESTS = 1000
 # Open and closed are the spec's two statuses; the case's own groups decide which is which.
 STATUS_GROUPS = {"open": OPEN_CASE, "closed": TERMINAL_CASE}
+# Cases in the hands of their town (本级处置, awaiting the town's approval of a call): the
+# town answers for them, not the catalogue's county department.
+HANDLED_BY_TOWN = frozenset({CaseStatus.LOCAL, CaseStatus.RESOLVED,
+                             CaseStatus.AWAITING_APPROVAL})
 # A lead that gave the case back or whose cycle ended is no longer responsible for it.
 LEAD_GONE = frozenset({AssignmentStatus.RETURNED, AssignmentStatus.CANCELLED})
 
@@ -93,7 +97,7 @@ def public_cases(county: OrgUnit) -> QuerySet[Case]:
                                           "service_name")
     return (Case.objects.filter(county=county, sensitive=False,
                                 channel__in=public_channel_codes())
-            .select_related("matter_type__lead_department", "merged_into")
+            .select_related("matter_type__lead_department", "merged_into", "town")
             .prefetch_related(Prefetch("assignments", queryset=leads, to_attr="open311_leads"),
                               Prefetch("open311_submission", queryset=submissions))
             .order_by("-reported_at", "-id"))

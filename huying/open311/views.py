@@ -101,6 +101,8 @@ def request_row(case: Case) -> dict:
     lead = selectors.lead_of(case)
     if lead is not None:
         agency = lead.department.name
+    elif case.status in selectors.HANDLED_BY_TOWN and case.town is not None:
+        agency = case.town.name
     elif matter is not None:
         agency = matter.lead_department.name  # 主体责任 by the catalogue, until dispatched
     else:

@@ -171,3 +171,14 @@ def test_the_query_count_does_not_grow_with_the_rows(client, world, frozen):
         return len(captured)
 
     assert queries(5) == queries(50)
+
+
+def test_a_case_handled_by_its_town_names_the_town_and_its_result(client, world, frozen):
+    case = public_case(world)
+    initiator = world.user("initiator_a")
+    case = cs.case_handle_locally(case=case, actor=initiator, now=MONDAY)
+    case = cs.case_resolve_locally(case=case, actor=initiator, result="已由街道联系供电所修复。",
+                                   now=MONDAY)
+    (row,) = client.get(f"{BASE}/requests/{case.number}.json").json()
+    assert (row["status"], row["agency_responsible"], row["status_notes"]) == (
+        "closed", world.towns[0].name, "已由街道联系供电所修复。")
