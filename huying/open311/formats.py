@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -22,6 +23,8 @@ ITEM_TAGS = {
     "formats": "format",
 }
 XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
+# Characters XML 1.0 cannot carry at all (escaped or not); a pasted description may hold one.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def scalar_text(value: Any) -> str:
@@ -47,7 +50,7 @@ def _fill(element: ET.Element, value: Any) -> None:
 def xml_text(root: str, value: Any) -> str:
     element = ET.Element(root)
     _fill(element, value)
-    return XML_DECLARATION + ET.tostring(element, encoding="unicode")
+    return XML_DECLARATION + NOT_XML.sub("", ET.tostring(element, encoding="unicode"))
 
 
 def render(fmt: str, root: str, value: Any, *, status: int = 200) -> HttpResponse:

@@ -55,8 +55,8 @@ def discovery(request: HttpRequest, *, fmt: str) -> HttpResponse:
     return render(fmt, "discovery", {
         "changeset": CHANGESET,
         "contact": _("The county's linkage command centre (联动指挥中心)."),
-        "key_service": _("API keys are issued by the command centre's administrators: "
-                         "huying channel key USER --channel open311 --source-system NAME."),
+        "key_service": _("Ask the county's linkage command centre for an api_key of the "
+                         "Open311 channel; reads need none."),
         "endpoints": [{
             "specification": SPECIFICATION,
             "url": request.build_absolute_uri("/open311/v2/"),

@@ -53,12 +53,13 @@ def api_key(world) -> str:
 
 
 def public_case(world: World, *, grid: int = 0, matter: str = "M002", now: datetime = MONDAY,
-                channel: str = Channel.OPEN311, **extra) -> Case:
+                channel: str = Channel.OPEN311,
+                description: str = "新华路中段连续五六盏路灯不亮。", **extra) -> Case:
     """A registered case of a public channel, reported with a name and a phone number."""
     lon, lat = world.point_in(grid)
     case = cs.case_report(actor=world.user("supervisor"), county=world.county,
                           channel=channel, title="路灯不亮",
-                          description="新华路中段连续五六盏路灯不亮。", longitude=lon,
+                          description=description, longitude=lon,
                           latitude=lat, reporter_name="张三丰", reporter_phone="13912345678",
                           address="新华路88号", now=now, **extra)
     return cs.case_register(case=case, actor=world.user("supervisor"), matter_code=matter,

@@ -182,3 +182,10 @@ def test_a_case_handled_by_its_town_names_the_town_and_its_result(client, world,
     (row,) = client.get(f"{BASE}/requests/{case.number}.json").json()
     assert (row["status"], row["agency_responsible"], row["status_notes"]) == (
         "closed", world.towns[0].name, "已由街道联系供电所修复。")
+
+
+def test_a_control_character_in_a_description_still_gives_well_formed_xml(client, world,
+                                                                          frozen):
+    case = public_case(world, description="路灯不亮\x0b\x01，请尽快处理。")
+    request = xml_of(client.get(f"{BASE}/requests/{case.number}.xml")).find("request")
+    assert request.findtext("description") == "路灯不亮，请尽快处理。"

@@ -12,7 +12,7 @@ from huying.org.models import Level
 
 def test_discovery_names_the_endpoint_and_its_formats(client, db):
     body = client.get(f"{BASE}/discovery.json").json()
-    assert body["changeset"] and body["contact"] and "channel key" in body["key_service"]
+    assert body["changeset"] and body["contact"] and "api_key" in body["key_service"]
     endpoint = body["endpoints"][0]
     assert endpoint["specification"] == "http://wiki.open311.org/GeoReport_v2"
     assert endpoint["url"] == "http://testserver/open311/v2/"
