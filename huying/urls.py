@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("huying.open311.urls")),
     path("files/<int:attachment_id>", attachment_download, name="attachment-download"),
     path("", include("huying.web.urls")),
 ]
