@@ -20,7 +20,9 @@ from huying.citizens.services import case_followed, token_hash
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 
 # The citizen's progress steps, each a stage of the case's status groups (cases/states.py).
-STEPS = (_("Submitted"), _("Accepted"), _("Being handled"), _("Answered"), _("Finished"))
+# (msgids of their own: a bare "Submitted" is already another app's "提交时间")
+STEPS = (_("step: submitted"), _("step: accepted"), _("step: being handled"),
+         _("step: answered"), _("step: finished"))
 HANDLING = OPEN_CASE - {CaseStatus.REPORTED, CaseStatus.REGISTERED, CaseStatus.REPLIED}
 
 
