@@ -171,7 +171,9 @@ def track_page(request: HttpRequest, report: CitizenReport, *, rate_url: str,
         "comment_max": services.COMMENT_MAX,
         "mine": bool(confirmed_phone(request) == report.phone)}, status=status)
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"  # the link is the key: never pass it on
+    # The link is the key: never pass it on to another site. (Not "no-referrer": the
+    # browser would then post the rating with Origin: null, which CSRF refuses.)
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 
