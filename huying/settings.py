@@ -144,10 +144,15 @@ HUYING_DEMO_LOGINS = env_bool("HUYING_DEMO_LOGINS", False)
 HUYING_WEBHOOK_URL = os.environ.get("HUYING_WEBHOOK_URL", "")
 # Signs webhook bodies (X-Huying-Signature); SECRET_KEY when unset.
 HUYING_WEBHOOK_SECRET = os.environ.get("HUYING_WEBHOOK_SECRET", "")
+# Sends the one-time codes of the citizen's page: a class with send(phone, text)
+# (huying/citizens/sms.py). The default writes them to the huying.sms log (demo, development).
+HUYING_SMS_BACKEND = os.environ.get("HUYING_SMS_BACKEND", "huying.citizens.sms.LogBackend")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # The logging SMS backend writes at INFO: the demo reads the codes there.
+    "loggers": {"huying.sms": {"level": "INFO"}},
 }

@@ -38,6 +38,7 @@ from huying.cases.states import (
     SATISFIED_RATINGS,
     WITHDRAWN_CASE,
 )
+from huying.citizens.models import CITIZEN_SATISFIED, CitizenRating
 from huying.org.models import Department, OrgUnit
 from huying.supervision.models import ClockState, Metric, SlaClock
 from huying.workdays.calendar import WorkCalendar
@@ -127,6 +128,17 @@ class Scope:
                 case=OuterRef("case_id"), cycle=OuterRef("cycle"), department=self.department,
                 role=AssignmentRole.LEAD)))
         return evaluations
+
+    def citizen_ratings(self) -> QuerySet[CitizenRating]:
+        """Citizens' ratings of the scope's cases; for a department, of the cycles it led."""
+        ratings = CitizenRating.objects.filter(case__county=self.county)
+        if self.town is not None:
+            ratings = ratings.filter(case__town=self.town)
+        if self.department is not None:
+            ratings = ratings.filter(Exists(Assignment.objects.filter(
+                case=OuterRef("case_id"), cycle=OuterRef("cycle"), department=self.department,
+                role=AssignmentRole.LEAD)))
+        return ratings
 
 
 def _ratio(queryset: QuerySet, numerator: Q) -> Ratio:
@@ -269,6 +281,19 @@ def satisfaction_rate(scope: Scope, start: datetime, end: datetime) -> Ratio:
     return _ratio(evaluated, Q(rating__in=SATISFIED_FOR_RATE))
 
 
+def citizen_satisfaction_rate(scope: Scope, start: datetime, end: datetime) -> Ratio:
+    """群众满意率: 期内群众对办理结果的评价中“满意”与“基本满意”的件数 ÷ 期内群众评价数。
+    群众评价来自群众端（H5）在事项办结后的评价，与镇街对部门的评价（满意率）分开统计。
+
+    Citizen satisfaction rate (Weihai's 96.06 % is this figure): (satisfied + basically
+    satisfied) ÷ ratings citizens gave in the period on the H5 page once their case was
+    finished. Counted apart from the town's evaluation of the department (满意率): a citizen
+    who never rates counts nowhere.
+    """
+    rated = scope.citizen_ratings().filter(rated_at__gte=start, rated_at__lt=end)
+    return _ratio(rated, Q(rating__in=tuple(CITIZEN_SATISFIED)))
+
+
 def resolution_rate(scope: Scope, start: datetime, end: datetime) -> Ratio:
     """解决率: 期内评价中认为问题已解决（非常满意、满意、基本满意）的件数 ÷ 期内评价数。
 
@@ -364,6 +389,8 @@ INDICATORS: list[IndicatorDef] = [
     IndicatorDef("average_handling_days", _("Average handling time (working days)"),
                  average_handling_days),
     IndicatorDef("satisfaction_rate", _("Satisfaction rate"), satisfaction_rate),
+    IndicatorDef("citizen_satisfaction_rate", _("Citizen satisfaction rate"),
+                 citizen_satisfaction_rate),
     IndicatorDef("resolution_rate", _("Resolution rate"), resolution_rate),
     IndicatorDef("transfer_rate", _("Transfer rate"), transfer_rate),
     IndicatorDef("response_rate", _("Response rate"), response_rate),

@@ -404,8 +404,11 @@ class Attachment(models.Model):
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("uploaded by"))
+    # None: attached by the platform, e.g. the photos a citizen sends with a report from the
+    # H5 page (the citizen has no account).
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+",
+                                    verbose_name=_("uploaded by"))
     uploaded_at = models.DateTimeField(_("uploaded at"))
 
     class Meta:

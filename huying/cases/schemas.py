@@ -349,7 +349,7 @@ class AttachmentOut(Schema):
     size: int
     sha256: str
     assignment_id: int | None
-    uploaded_by: str
+    uploaded_by: str | None  # None: sent with a citizen's report (no account)
     uploaded_at: datetime
     url: str
 
@@ -506,7 +506,7 @@ def attachment_out(attachment: Attachment) -> AttachmentOut:
     return AttachmentOut(
         id=attachment.pk, name=attachment.original_name, content_type=attachment.content_type,
         size=attachment.size, sha256=attachment.sha256, assignment_id=attachment.assignment_id,
-        uploaded_by=str(attachment.uploaded_by), uploaded_at=attachment.uploaded_at,
+        uploaded_by=person_name(attachment.uploaded_by), uploaded_at=attachment.uploaded_at,
         url=reverse("attachment-download", args=[attachment.pk]))
 
 

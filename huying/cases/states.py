@@ -214,7 +214,9 @@ CASE = Machine("case", [
       label=_("close automatically"), done=_("Closed automatically")),
     t("rally", OPEN_CASE - {S.REPORTED}, None, TOWN_INITIATOR, CENTRE,
       label=_("sound a rally call"), done=_("Rally call sounded")),
-    t("attach", OPEN_CASE, None, GRID, TOWN_INITIATOR, CENTRE, DEPARTMENT,
+    # The system attaches the photos a citizen sends with a report from the H5 page (the
+    # citizen has no account: the platform files the report on their behalf).
+    t("attach", OPEN_CASE, None, GRID, TOWN_INITIATOR, CENTRE, DEPARTMENT, system=True,
       label=_("attach files to"), done=_("File attached")),
 ])
 

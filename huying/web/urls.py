@@ -5,6 +5,7 @@ from huying.web.views import (
     auth,
     cases,
     centre,
+    citizen,
     notifications,
     public,
     report,
@@ -63,4 +64,15 @@ urlpatterns = [
     # public (no sign-in)
     path("public/lists", public.public_lists, name="public-lists"),
     path("public/track", public.public_track, name="public-track"),
+    # the citizen's own page (H5, no account)
+    path("h5/", citizen.h5_home, name="h5"),
+    path("h5/phone", citizen.h5_phone, name="h5-phone"),
+    path("h5/leave", citizen.h5_leave, name="h5-leave"),
+    path("h5/report", citizen.h5_report, name="h5-report"),
+    path("h5/t/<str:token>/", citizen.h5_track, name="h5-track"),
+    path("h5/t/<str:token>/rate", citizen.h5_track_rate, name="h5-track-rate"),
+    path("h5/mine", citizen.h5_mine, name="h5-mine"),
+    path("h5/mine/<int:report_id>", citizen.h5_mine_case, name="h5-mine-case"),
+    path("h5/mine/<int:report_id>/rate", citizen.h5_mine_rate, name="h5-mine-rate"),
+    path("h5/mine/<int:report_id>/link", citizen.h5_mine_link, name="h5-mine-link"),
 ]
