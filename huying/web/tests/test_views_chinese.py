@@ -20,8 +20,9 @@ ATTRIBUTE = re.compile(r'\s(?:placeholder|title|aria-label)="([^"]*)"')
 ALLOWED = re.compile(
     r"HY-\d{8}-\d{6}"  # case numbers
     r"|(?<![A-Za-z])[A-Z]\d{2,}(?![A-Za-z])"  # matter and department codes (M002, D05)
-    # Abbreviations Chinese writes in Latin letters: GPS, a phone "App", 北斗 AIS.
-    r"|(?<![A-Za-z])(?:GPS|App|AIS)(?![A-Za-z])"
+    # Abbreviations Chinese writes in Latin letters: GPS, a phone "App", 北斗 AIS, and the
+    # name of the Open311 standard (a channel is called by it).
+    r"|(?<![A-Za-z])(?:GPS|App|AIS|Open311)(?![A-Za-z])"
 )
 LATIN = re.compile(r"[A-Za-z][A-Za-z0-9_\-]*")
 
