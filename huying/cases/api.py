@@ -87,10 +87,8 @@ def intake(request: HttpRequest, channel: str, body: IntakeIn) -> Status:
     fields = body.model_dump(exclude={"county", "unit", "matter", "external_id",
                                       "source_system"})
     unit = reads.unit_by_code(body.unit) if body.unit else None
-    located = unit is not None or body.longitude is not None
-    # The channel's default matter registers only a report that says where it is; one
-    # without a place waits for the centre rather than failing the source system.
-    matter = body.matter or (intake_matter(source, None) if located else None)
+    matter = intake_matter(source, body.matter,
+                           located=unit is not None or body.longitude is not None)
     case, created = flows.case_report_filed(
         actor=request.user, county=reads.county_by_code(body.county), now=timezone.now(),
         matter_code=matter, unit=unit, channel=source.code, external_ref=body.external_id,

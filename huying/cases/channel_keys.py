@@ -62,7 +62,11 @@ def intake_source(*, actor: User, token: ApiToken | None, channel: Channel,
     return own
 
 
-def intake_matter(channel: Channel, matter: str | None) -> str | None:
+def intake_matter(channel: Channel, matter: str | None, *, located: bool) -> str | None:
     """The matter a report taken in is registered under at once: its own, else the
-    channel's default; None: it waits for the command centre to classify it."""
-    return matter or channel.default_matter_code or None
+    channel's default; None: it waits for the command centre to classify it. The default
+    applies only to a report that says where it is: registering needs a place, and one
+    without waits for the centre rather than failing the source system."""
+    if matter:
+        return matter
+    return (channel.default_matter_code or None) if located else None
