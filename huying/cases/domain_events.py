@@ -133,6 +133,18 @@ class CaseResumed(DomainEvent):
 
 
 @dataclass(frozen=True)
+class CaseReported(DomainEvent):
+    """A new case was taken in, from any channel. Published after its `report` record, in
+    the report's transaction, so triage (locating by text, the sensitive flag, matter
+    suggestions, duplicate candidates) commits with the report or not at all. `event` is
+    the `report` record."""
+
+    case: Case
+    event: CaseEvent
+    at: datetime
+
+
+@dataclass(frozen=True)
 class CaseStatusChanged(DomainEvent):
     """The case's status moved (any transition of the case whose target differs from where
     it stood; not the report itself, which its source is answered synchronously). `event`

@@ -31,6 +31,7 @@ from huying.cases.domain_events import (
     CaseCalled,
     CaseEvaluated,
     CaseReplied,
+    CaseReported,
     CaseResumed,
     CaseStatusChanged,
     CaseSuspended,
@@ -313,10 +314,11 @@ def _case_report(*, actor: User | None, county: OrgUnit, unit: OrgUnit | None, u
     case.status = transition.target_for("")
     case.number = case_number_next(now)
     case.save()
-    event_append(case=case, actor=actor, action="report", from_status="",
-                 to_status=case.status, now=now,
-                 payload={"channel": case.channel, "external_ref": case.external_ref,
-                          "unit": unit.code if unit else None})
+    event = event_append(case=case, actor=actor, action="report", from_status="",
+                         to_status=case.status, now=now,
+                         payload={"channel": case.channel, "external_ref": case.external_ref,
+                                  "unit": unit.code if unit else None})
+    publish(CaseReported(case=case, event=event, at=now))
     return case
 
 

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RoutingConfig(AppConfig):
+    """Smart dispatch (智能派单): report text → matter type and its departments."""
+
+    name = "huying.routing"
+    verbose_name = _("Routing")
