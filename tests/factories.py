@@ -20,6 +20,9 @@ from huying.org.models import (
     User,
     VolunteerTeam,
 )
+from huying.sensitive.lexicon import lexicon_seed
+from huying.sensitive.models import SensitiveRule
+from huying.sensitive.selectors import matcher_forget
 
 PASSWORD = "test-pass-2026"
 
@@ -80,6 +83,8 @@ def build_world(now: datetime, *, effective_from: date = date(2024, 1, 1)) -> Wo
     catalogue_load_reference(actor=None, county=county, now=now, effective_from=effective_from)
     # Transactional tests flush the channels the migration seeded: put back the missing ones.
     channels_seed(channel_model=Channel)
+    lexicon_seed(rule_model=SensitiveRule)
+    matcher_forget()
     world.departments = {d.code: d for d in Department.objects.filter(unit=county)}
     centre = next(d for d in world.departments.values() if d.kind == DepartmentKind.CENTRE)
 

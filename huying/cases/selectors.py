@@ -113,12 +113,14 @@ def queue_to_approve(user: User) -> QuerySet[Case]:
 
 
 def queue_to_triage(user: User) -> QuerySet[Case]:
-    """待研判: new reports and approved calls at this user's command centre."""
+    """待研判: new reports and approved calls at this user's command centre, the
+    stability-sensitive pinned first, then the urgent, then the oldest."""
     if not any(p.role == Role.SUPERVISOR for p in places_of(user)):
         return Case.objects.none()
     return cases_visible_to(user).filter(
         Q(status=CaseStatus.TRIAGE) | Q(status__in=[CaseStatus.REPORTED, CaseStatus.REGISTERED],
-                                        level="county")).order_by("-urgent", "reported_at")
+                                        level="county")).order_by("-sensitive", "-urgent",
+                                                                  "reported_at")
 
 
 def queue_to_sign(user: User) -> QuerySet[Assignment]:

@@ -336,6 +336,27 @@ def case_locate(case: Case, unit: OrgUnit) -> None:
 
 
 @transaction.atomic
+def case_flag_sensitive(*, case: Case, actor: User | None, now: datetime,
+                        payload: dict[str, Any]) -> Case:
+    """Mark a case stability-sensitive (涉稳) with what flagged it (the lexicon's rules and
+    words); a registered case's colour rises one step above its type's. The caller's
+    instance is updated in place, so the report that is being taken in stays current."""
+    case_lock(case, expected_version=case.version)
+    case.sensitive = True
+    if case.matter_type_id is not None:
+        raised = colour_for(case.matter_type, urgent=case.urgent, sensitive=True)
+        if not case.colour or COLOUR_SEVERITY[Colour(raised)] > COLOUR_SEVERITY[
+                Colour(case.colour)]:
+            case.colour = raised
+    case.version += 1
+    case.updated_at = now
+    case.save()
+    event_append(case=case, actor=actor, action="flag_sensitive", from_status=case.status,
+                 to_status=case.status, now=now, payload=payload)
+    return case
+
+
+@transaction.atomic
 def case_register(*, case: Case, actor: User | None, now: datetime, matter_code: str | None = None,
                   unit: OrgUnit | None = None, expected_version: int | None = None) -> Case:
     """Locate and classify a report (立案)."""

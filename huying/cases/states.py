@@ -259,6 +259,7 @@ EVENTS = {
     "evaluate": (_("evaluate"), _("Evaluated")),
     "redispatch": (_("redispatch"), _("Redispatched")),
     "refused": (_("refuse"), _("Refused by a list")),
+    "flag_sensitive": (_("flag as stability-sensitive"), _("Flagged as stability-sensitive")),
 }
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import calendar as pycalendar
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
@@ -30,6 +30,7 @@ from huying.cases.states import OPEN_AT_COUNTY, TERMINAL_CASE, WITHDRAWN_CASE
 from huying.common.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
 from huying.common.messages import Message, as_message, join, literal, message
 from huying.org.models import Department, Level, OrgUnit, Role, User
+from huying.sensitive.selectors import flags_for
 from huying.supervision import services as sv
 from huying.supervision.models import Slip, SlipCounter, SlipKind, SlipStatus
 from huying.supervision.selectors import case_ids_overdue
@@ -127,6 +128,7 @@ class PromptDigest:
     hot_cases: list[Case]
     difficult: list[Case]
     sensitive: list[Case]
+    sensitive_reasons: dict[int, str] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -159,7 +161,9 @@ def prompt_digest(*, county: OrgUnit, now: datetime) -> PromptDigest:
     sensitive = list(Case.objects.filter(county=county, sensitive=True).exclude(
         status__in=TERMINAL_CASE)
         .order_by("reported_at", "pk")[:limit])
-    return PromptDigest(hot, hot_cases, difficult, sensitive)
+    reasons = {case_id: "；".join(f"{h['name']}（{'、'.join(h['words'])}）" for h in flag.hits)
+               for case_id, flag in flags_for(c.pk for c in sensitive).items()}
+    return PromptDigest(hot, hot_cases, difficult, sensitive, reasons)
 
 
 def prompt_body(digest: PromptDigest) -> Message:
@@ -173,7 +177,10 @@ def prompt_body(digest: PromptDigest) -> Message:
     lines += [literal(f"  {c.number} {c.title}") for c in digest.difficult]
     lines.append(message(gettext_noop("3. Stability-sensitive matters (%(count)d)"),
                          count=len(digest.sensitive)))
-    lines += [literal(f"  {c.number} {c.title}") for c in digest.sensitive]
+    lines += [message(gettext_noop("  %(number)s %(title)s (flagged for: %(reason)s)"),
+                      number=c.number, title=c.title, reason=digest.sensitive_reasons[c.pk])
+              if c.pk in digest.sensitive_reasons else literal(f"  {c.number} {c.title}")
+              for c in digest.sensitive]
     return join(lines, "\n")
 
 

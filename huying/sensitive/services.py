@@ -1,0 +1,33 @@
+"""Flagging a report as stability-sensitive (涉稳) from the lexicon."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+
+from huying.cases.models import Case
+from huying.cases.services import case_flag_sensitive
+from huying.sensitive.models import SensitiveFlag
+from huying.sensitive.selectors import matcher_in_force
+
+
+def report_text(case: Case) -> str:
+    return "\n".join(part for part in (case.title, case.description, case.address) if part)
+
+
+@transaction.atomic
+def case_check_sensitive(*, case: Case, now: datetime) -> SensitiveFlag | None:
+    """Match a case's text against the lexicon; on a hit, keep what matched and have the
+    case flagged (its colour rises, the centre board pins it)."""
+    hits, people = matcher_in_force().hits(report_text(case))
+    if not hits:
+        return None
+    recorded = [{"rule": h.rule.id, "name": h.rule.name, "category": h.rule.category,
+                 "words": list(h.words)} for h in hits]
+    flag, _created = SensitiveFlag.objects.update_or_create(
+        case=case, defaults={"hits": recorded, "people": people, "flagged_at": now})
+    case_flag_sensitive(case=case, actor=None, now=now,
+                        payload={"rules": [h["name"] for h in recorded],
+                                 "words": flag.words, "people": people})
+    return flag
