@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
+from typing import Any
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,14 +16,39 @@ from huying.cases.selectors import departments_taking_work
 from huying.catalog.models import Colour
 from huying.catalog.selectors import matter_types_in_force
 
+_memo: ContextVar[dict[tuple, Any] | None] = ContextVar("choices_memo", default=None)
+
+
+@contextlib.contextmanager
+def choices_memo() -> Iterator[None]:
+    """Within this block, choices that depend only on the county, the town and the day are
+    read once: a board builds the same selects for every case of its page."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _memoized(key: tuple, read: Callable[[], Choices]) -> Choices:
+    memo = _memo.get()
+    if memo is None:
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return memo[key]
+
 
 def matters(ctx: FormContext) -> Choices:
-    in_force = matter_types_in_force(county=ctx.case.county, on=timezone.localdate(ctx.now))
-    return tuple((m.code, f"{m.name}（{m.code}）") for m in in_force)
+    on = timezone.localdate(ctx.now)
+    return _memoized(("matters", ctx.case.county_id, on), lambda: tuple(
+        (m.code, f"{m.name}（{m.code}）")
+        for m in matter_types_in_force(county=ctx.case.county, on=on)))
 
 
 def departments(ctx: FormContext) -> Choices:
-    return tuple((d.code, d.name) for d in departments_taking_work(ctx.case))
+    return _memoized(("departments", ctx.case.county_id, ctx.case.town_id), lambda: tuple(
+        (d.code, d.name) for d in departments_taking_work(ctx.case)))
 
 
 def departments_or_triage(ctx: FormContext) -> Choices:

@@ -54,6 +54,7 @@ class BoardItem:
     note: str = ""  # a hint when nothing can be done inline (e.g. "triage it first")
     details: list[tuple[str, str]] = field(default_factory=list)  # label, text lines
     open: bool = False  # forms shown unfolded
+    triage: Any = None  # the triage board's findings (web.views.triage_panel.TriagePanel)
 
     @property
     def dom_id(self) -> str:
@@ -102,8 +103,11 @@ def back_to(request: HttpRequest, fallback: str) -> str:
 
 def run_inline(request: HttpRequest, number: str, action: str, *, make_item: ItemMaker,
                build: FormBuilder, fallback: str, done_label: str,
-               extra: dict[str, Any] | None = None) -> HttpResponse:
-    """Run one inline form of a board and answer with the item (htmx) or a redirect."""
+               extra: dict[str, Any] | None = None,
+               follow_up: Iterable[str] = ()) -> HttpResponse:
+    """Run one inline form of a board and answer with the item (htmx) or a redirect.
+    After an action of `follow_up` the case stays on the board with its next forms open
+    (registered → dispatch), else the item shows only that it is done."""
     user = request.user
     case = reads_case(user, number)
     when = now()
@@ -127,7 +131,12 @@ def run_inline(request: HttpRequest, number: str, action: str, *, make_item: Ite
         return _answer(request, item, context, fallback, status=error.status,
                        message=error.message)
     fresh = reads_case(user, number, missing_ok=True) or case
-    item = BoardItem(case=fresh, done=done_label)
+    if action in follow_up:
+        item = make_item(user, fresh, now())
+        item.open = True
+    else:
+        item = BoardItem(case=fresh)
+    item.done = done_label
     return _answer(request, item, context, fallback, status=200, message=done_label, ok=True)
 
 

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from huying.cases import access
+from huying.cases.actions.choices import choices_memo
 from huying.cases.models import Case
 from huying.cases.selectors import departments_of_county, queue_to_triage
 from huying.catalog.models import Colour
@@ -50,28 +51,34 @@ from huying.supervision.models import (
 from huying.web.queues import CASE, QueueFilters
 from huying.web.views.boards import BoardItem, board_item, default_form, require_roles, run_inline
 from huying.web.views.common import is_htmx, now, text
+from huying.web.views.triage_panel import TriagePanel, triage_panels
 from huying.workdays.selectors import work_calendar
 
 PAGE_SIZE = 20
-TRIAGE_ACTIONS = ("dispatch", "send_back")
+TRIAGE_ACTIONS = ("register", "dispatch", "send_back")
 SUPERVISORS = frozenset({Role.SUPERVISOR})
 
 # ---------------------------------------------------------------------------------------
 # the triage board
 
 SOURCES = {"": gettext_lazy("All"), "called": gettext_lazy("Called up by towns"),
-           "new": gettext_lazy("New reports")}
+           "new": gettext_lazy("New reports"), "unlocated": gettext_lazy("To be located")}
 
 
-def triage_item(user: User, case: Case, when: datetime) -> BoardItem:
+def triage_item(user: User, case: Case, when: datetime,
+                panel: TriagePanel | None = None) -> BoardItem:
     item = board_item(user, case, TRIAGE_ACTIONS, when)
     if case.called_by_id and case.status_reason:
         item.details.append((_("Why the county is needed"), case.status_reason))
+    if panel is None:
+        panel = triage_panels([case])[case.pk]
+    item.triage = panel
     if case.matter_type_id is None:
-        # Dispatch needs a matter type (the states already keep it from reported cases):
-        # the case page registers and triages first.
+        # Dispatch needs a matter type: the report is registered first, here or on the
+        # case page.
         item.forms = [f for f in item.forms if f.action != "dispatch"]
-        item.note = _("Register it and choose its matter type on the case page first.")
+        if not item.forms:
+            item.note = _("Register it and choose its matter type on the case page first.")
     return item
 
 
@@ -80,6 +87,9 @@ def _source(rows, source: str):
         return rows.filter(called_by__isnull=False)
     if source == "new":
         return rows.filter(called_by__isnull=True)
+    if source == "unlocated":
+        # 待定位: neither a point nor the words of the report placed it in a grid.
+        return rows.filter(unit__isnull=True)
     return rows
 
 
@@ -94,10 +104,13 @@ def triage_board(request: HttpRequest) -> HttpResponse:
     filters = QueueFilters.from_query(request.GET)
     base = queue_to_triage(user)
     rows = filters.apply(_source(base, source), CASE).select_related(
-        "matter_type__lead_department", "town", "grid", "community").prefetch_related(
+        "matter_type__lead_department", "county", "town", "grid", "community").prefetch_related(
         "matter_type__co_departments")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    items = [triage_item(user, case, when) for case in page.object_list]
+    cases = list(page.object_list)
+    panels = triage_panels(cases)
+    with choices_memo():
+        items = [triage_item(user, case, when, panels[case.pk]) for case in cases]
     if items:
         items[0].open = True  # the oldest urgent case comes unfolded: one click dispatches it
     query = request.GET.copy()
@@ -110,7 +123,8 @@ def triage_board(request: HttpRequest) -> HttpResponse:
     })
 
 
-TRIAGE_DONE = {"dispatch": gettext_lazy("Dispatched."),
+TRIAGE_DONE = {"register": gettext_lazy("Registered."),
+               "dispatch": gettext_lazy("Dispatched."),
                "send_back": gettext_lazy("Sent back to the town.")}
 
 
@@ -123,7 +137,7 @@ def triage_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
     return run_inline(request, number, action, make_item=triage_item,
                       build=default_form, fallback=reverse("web:triage-board"),
                       done_label=str(TRIAGE_DONE[action]),
-                      extra={"act_url": "web:triage-act"})
+                      extra={"act_url": "web:triage-act"}, follow_up=("register",))
 
 
 # ---------------------------------------------------------------------------------------
