@@ -78,13 +78,13 @@ class Weights:
 
     bias: float = -3.52
     place: float = 1.0
-    time: float = 0.36
-    matter_same: float = 1.51
-    matter_related: float = 1.18
+    time: float = 0.38
+    matter_same: float = 1.5
+    matter_related: float = 1.17
     matter_different: float = -1.5  # a guessed difference; a recorded one is capped
-    text: float = 0.88
-    concepts: float = 7.29
-    place_names: float = 0.74
+    text: float = 0.98
+    concepts: float = 7.28
+    place_names: float = 0.68
 
 
 WEIGHTS = Weights()
@@ -186,17 +186,24 @@ def signals(a: Side, b: Side, *, relations: frozenset[frozenset[str]] = frozense
         capped |= not guessed
 
     similarity = cosine(a.profile.problem, b.profile.problem)
+    concepts = concept_overlap(a.profile.concepts, b.profile.concepts)
     reasons.append(message(gettext_noop("Texts alike %(similarity)s"),
-                           similarity=f"{similarity:.2f}"))
+                           similarity=f"{text_likeness(similarity, concepts):.2f}"))
     if a.channel != b.channel:
         reasons.append(message(gettext_noop("Different channels: %(a)s / %(b)s"),
                                a=a.channel_name or a.channel, b=b.channel_name or b.channel))
     return Signals(place=place, names=cosine(a.profile.places, b.profile.places),
                    time=_falling(hours, full=12.0, zero=limits.window_hours),
-                   relation=relation, guessed=guessed, text=similarity,
-                   concepts=concept_overlap(a.profile.concepts, b.profile.concepts),
+                   relation=relation, guessed=guessed, text=similarity, concepts=concepts,
                    distance_m=distance,
                    hours=hours, capped=capped, reasons=tuple(reasons))
+
+
+def text_likeness(similarity: float, concepts: float, weights: Weights = WEIGHTS) -> float:
+    """One figure for how alike two texts read, as the score weighs its two parts (the
+    characters and the concepts they share): the one a supervisor is shown."""
+    total = weights.text + weights.concepts
+    return (weights.text * similarity + weights.concepts * concepts) / total if total else 0.0
 
 
 def features(found: Signals) -> dict[str, float]:
@@ -228,7 +235,7 @@ def judge(a: Side, b: Side, *, relations: frozenset[frozenset[str]] = frozenset(
                     relations=relations, limits=limits)
     return Judgement(score=round(combine(found, weights), 4), reasons=found.reasons,
                      distance_m=found.distance_m, hours=found.hours, matter=found.relation,
-                     text=found.text)
+                     text=text_likeness(found.text, found.concepts, weights))
 
 
 def _falling(value: float, *, full: float, zero: float) -> float:

@@ -114,7 +114,7 @@ class CandidateView:
     master: MasterSummary
 
 
-def _view(candidate: DuplicateCandidate) -> CandidateView:
+def candidate_view(candidate: DuplicateCandidate) -> CandidateView:
     master = candidate.master
     return CandidateView(
         id=candidate.pk, case_number=candidate.case.number, score=candidate.score,
@@ -146,7 +146,7 @@ def open_candidates_for(case_ids: Iterable[int]) -> dict[int, list[CandidateView
             .order_by("case_id", "-score", "pk"))
     found: dict[int, list[CandidateView]] = {}
     for candidate in rows:
-        found.setdefault(candidate.case_id, []).append(_view(candidate))
+        found.setdefault(candidate.case_id, []).append(candidate_view(candidate))
     return found
 
 
@@ -154,7 +154,7 @@ def candidates_of_case(user: User, case: Case) -> list[CandidateView]:
     """Every candidate of a case (open and decided) whose earlier case the user may see."""
     rows = (_candidates().filter(case=case, master__in=cases_visible_to(user))
             .order_by("-score", "pk"))
-    return [_view(c) for c in rows]
+    return [candidate_view(c) for c in rows]
 
 
 def candidate_get_visible(user: User, candidate_id: int) -> DuplicateCandidate | None:

@@ -40,15 +40,17 @@ STOP_CHARS = set("的了是在有我你他她它们这那个也都就还又和�
                  "很太真挺特别好多一些么啥什么儿")
 
 # A place name: a few name characters before a suffix that says it is a place; house and
-# building numbers. Name characters exclude the stop characters, so "我家门口的幸福路"
-# yields "幸福路", not the whole phrase.
-_NAME = r"[\u4e00-\u9fff]"
+# building numbers. Name characters exclude the stop characters and the words that point
+# at a place ("家门口的幸福路" yields "幸福路", not the whole phrase).
+NOT_NAME = STOP_CHARS | set("家门口边旁前后外上下内处道沟屋院心")
+_NAME = "(?:(?![" + "".join(sorted(NOT_NAME)) + r"])[\u4e00-\u9fff])"
 PLACE_SUFFIXES = ("大道", "大街", "路", "街", "巷", "胡同", "小区", "花园", "家园", "新村", "村",
                   "社区", "街道", "镇", "广场", "公园", "大厦", "商厦", "商场", "市场", "小学",
-                  "中学", "学校", "医院", "水库", "工业园", "码头", "渔港", "桥", "站", "山")
+                  "中学", "学校", "医院", "水库", "工业园", "码头", "渔港", "桥", "站", "山", "里")
 _PLACE = re.compile(
     r"(?:" + _NAME + r"{1,4}(?:" + "|".join(PLACE_SUFFIXES) + r"))"
-    r"|(?:[0-9一二三四五六七八九十]+(?:号楼|号|栋|幢|单元|楼|层|室|户|路))")
+    r"|(?:[0-9一二三四五六七八九十]+(?:号楼|号|栋|幢|单元|楼|层|室|户|路))"
+    r"|(?:[0-9]{3,})")  # a room or house number
 _PLACE_WORDS = re.compile(r"交叉口|十字路口|路口|口子|附近|门口|门前|旁边|对面|东侧|西侧|南侧|北侧|"
                           r"东南角|西南角|东北角|西北角|中段|一带|这一片|那一片|那边|这边|那里|这里")
 _NOT_TEXT = re.compile(r"[^\u4e00-\u9fff0-9a-z]+")
@@ -61,17 +63,10 @@ def normalise(text: str) -> str:
     return _BOILERPLATE.sub("", text)
 
 
-def _clean_name(span: str) -> str:
-    start = 0
-    while start < len(span) - 1 and span[start] in STOP_CHARS:
-        start += 1
-    return span[start:]
-
-
 def split_place(text: str) -> tuple[str, list[str]]:
     """(the problem part, the place names) of a normalised text."""
     text = _PLACE_WORDS.sub("", text)
-    places = [_clean_name(m.group(0)) for m in _PLACE.finditer(text)]
+    places = [m.group(0) for m in _PLACE.finditer(text)]
     return _PLACE.sub("", text), places
 
 
