@@ -12,7 +12,7 @@ from huying.common.messages import render
 
 
 class CandidateStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Awaiting decision")
     MERGED = "merged", _("Merged")
     DISMISSED = "dismissed", _("Not a duplicate")
 
@@ -20,7 +20,7 @@ class CandidateStatus(models.TextChoices):
 class DuplicateCandidate(models.Model):
     # The later report, which would be merged, and the earlier case it would follow.
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE,
-                             related_name="duplicate_candidates", verbose_name=_("report"))
+                             related_name="duplicate_candidates", verbose_name=_("later report"))
     master = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="+",
                                verbose_name=_("earlier case"))
     score = models.FloatField(_("score"))
