@@ -1,9 +1,10 @@
 """The two POSTs of a duplicate suggestion on the triage board: merge the report into the
 earlier case in one click, or dismiss the suggestion (不是重复).
 
-With htmx the answer is the suggestion's partial (`web/centre/_duplicate.html`, which takes a `CandidateView`): the done
-line, or the error in place with the refusal's status (403 not yours, 404 not visible, 409
-already decided or past merging, 422 refused); without htmx a message and the board again.
+With htmx the answer is the suggestion's partial (`web/centre/_duplicate.html`, given a
+`CandidateView`): the done line, or the error in place with the refusal's status (403 not
+yours, 404 not visible, 409 already decided or past merging, 422 refused); without htmx a
+message and the board again.
 What the board shows for each case comes from `duplicates.selectors.open_candidates_for`.
 """
 
