@@ -23,7 +23,7 @@ from huying.org.models import User
 # corner rarely has more in three days, and the cost of a report must not grow with the
 # county.
 SCAN_LIMIT = 200
-# A closed case still takes duplicates for this long after closing (the window).
+# The states a report can still be merged from (states.py).
 MERGE_SOURCES = CASE["merge"].sources
 METRES_PER_DEGREE = 111_320.0
 
