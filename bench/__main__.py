@@ -1,17 +1,20 @@
 """`make bench`: every benchmark prints its ratio against a reference run in the same
 process (timings alone mean nothing across machines).
 
-`python -m bench [sweep|intake] [ROWS]`; without a name both run (sweep over a million
-clocks, intake of 2,000 reports)."""
+`python -m bench [sweep|intake|duplicates] [ROWS]`; without a name all run (sweep over a
+million clocks, intake of 2,000 reports, duplicate finding in a county of 20,000 cases).
+`python -m bench duplicates --fit` fits the duplicate scorer's weights on the training
+split."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from bench import intake, sweep
+from bench import duplicates, intake, sweep
 
-BENCHES = {"sweep": (sweep.run, 1_000_000), "intake": (intake.run, 2_000)}
+BENCHES = {"sweep": (sweep.run, 1_000_000), "intake": (intake.run, 2_000),
+           "duplicates": (duplicates.run, 20_000)}
 
 
 def main() -> None:
@@ -20,6 +23,9 @@ def main() -> None:
         # Each benchmark sets up Django on a fresh database of its own: one process each.
         for name in BENCHES:
             subprocess.run([sys.executable, "-m", "bench", name, *args], check=True)
+        return
+    if args[0] == "duplicates" and "--fit" in args:
+        duplicates.fit()
         return
     run, default = BENCHES[args[0]]
     run(rows=int(args[1]) if len(args) > 1 else default)

@@ -11,6 +11,7 @@ from huying.assessment.api import router as assessment_router
 from huying.cases.api import router as cases_router
 from huying.catalog.api import router as catalog_router
 from huying.common.api import error_handlers_install
+from huying.duplicates.api import router as duplicates_router
 from huying.notifications.api import router as notifications_router
 from huying.notifications.source_api import router as source_updates_router
 from huying.supervision.api import router as supervision_router
@@ -30,5 +31,7 @@ api.add_router("/analytics", analytics_router)
 api.add_router("/notifications", notifications_router)
 # The pull feed of answers to the source systems, beside their POST /intake/{channel}.
 api.add_router("/intake", source_updates_router)
+# Duplicate suggestions: /api/v1/cases/{number}/duplicates, /api/v1/duplicates/{id}/…
+api.add_router("", duplicates_router)
 # Cases sit at the root: /api/v1/cases, /api/v1/assignments/…, /api/v1/queues…
 api.add_router("", cases_router)

@@ -151,6 +151,16 @@ HUYING_WEBHOOK_SECRET = os.environ.get("HUYING_WEBHOOK_SECRET", "")
 # Sends the one-time codes of the citizen's page: a class with send(phone, text)
 # (huying/citizens/sms.py). The default writes them to the huying.sms log (demo, development).
 HUYING_SMS_BACKEND = os.environ.get("HUYING_SMS_BACKEND", "huying.citizens.sms.LogBackend")
+# Duplicate reports (huying/duplicates): candidates within this distance and time window;
+# suggested to the supervisor from this score; merged without a person only from the
+# automatic score (empty: never). A guesser of matter types for unclassified reports
+# (a dotted path to `text -> code or None`; empty: none).
+HUYING_DUPLICATE_RADIUS_M = float(os.environ.get("HUYING_DUPLICATE_RADIUS_M", "250"))
+HUYING_DUPLICATE_WINDOW_HOURS = float(os.environ.get("HUYING_DUPLICATE_WINDOW_HOURS", "72"))
+HUYING_DUPLICATE_SUGGEST_SCORE = float(os.environ.get("HUYING_DUPLICATE_SUGGEST_SCORE", "0.5"))
+_auto_merge = os.environ.get("HUYING_DUPLICATE_AUTO_MERGE_SCORE", "").strip()
+HUYING_DUPLICATE_AUTO_MERGE_SCORE = float(_auto_merge) if _auto_merge else None
+HUYING_DUPLICATE_MATTER_GUESSER = os.environ.get("HUYING_DUPLICATE_MATTER_GUESSER", "")
 
 LOGGING = {
     "version": 1,

@@ -368,6 +368,29 @@ def call_quality_rate(scope: Scope, start: datetime, end: datetime) -> Ratio:
     return _ratio(calls, ~Q(Exists(bounced)))
 
 
+def duplicate_count(scope: Scope, start: datetime, end: datetime) -> Ratio:
+    """重复件数: 期内受理（上报）的事项中，作为重复件合并到其他事项的件数（分子），占期内上报
+    事项数（分母）。
+
+    Duplicates: of the cases reported in the period, the number merged into another case as
+    duplicates (重复吹哨/重复交办), over the cases reported in the period.
+    """
+    reported = scope.cases().filter(reported_at__gte=start, reported_at__lt=end)
+    return _ratio(reported, Q(status=CaseStatus.MERGED))
+
+
+def duplicate_count_by_channel(scope: Scope, start: datetime, end: datetime
+                               ) -> dict[str, Ratio]:
+    """重复件数 per channel (the code of the channel the duplicate came through), in one
+    query."""
+    rows = (scope.cases().filter(reported_at__gte=start, reported_at__lt=end)
+            .values("channel").order_by("channel")
+            .annotate(denominator=Count("pk"),
+                      numerator=Count("pk", filter=Q(status=CaseStatus.MERGED))))
+    return {r["channel"]: Ratio(numerator=r["numerator"], denominator=r["denominator"])
+            for r in rows}
+
+
 # ---------------------------------------------------------------------------------------
 # the table
 
@@ -396,6 +419,7 @@ INDICATORS: list[IndicatorDef] = [
     IndicatorDef("response_rate", _("Response rate"), response_rate),
     IndicatorDef("signing_rate", _("Signing rate"), signing_rate),
     IndicatorDef("on_time_signing_rate", _("On-time signing rate"), on_time_signing_rate),
+    IndicatorDef("duplicate_count", _("Duplicate reports"), duplicate_count),
 ]
 
 

@@ -392,9 +392,15 @@ def case_reject(*, case: Case, actor: User, reason: str, now: datetime,
 
 
 @transaction.atomic
-def case_merge(*, case: Case, into: Case, actor: User, now: datetime,
-               expected_version: int | None = None) -> Case:
-    """Merge a duplicate report into the case that carries on (重复吹哨/重复交办)."""
+def case_merge(*, case: Case, into: Case, actor: User | None, now: datetime,
+               expected_version: int | None = None,
+               automatic_score: float | None = None) -> Case:
+    """Merge a duplicate report into the case that carries on (重复吹哨/重复交办). The
+    system (`actor=None`) merges only with the duplicate score that decided it, recorded
+    in the event as `"automatic": true, "score": …`."""
+    if actor is None and automatic_score is None:
+        raise ValidationFailed(_("An automatic merge needs the score that decided it."),
+                               field="score")
     case = case_lock(case, expected_version)
     transition = CASE.check(case.status, "merge", actor=actor, case=case)
     target = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=into.pk)
@@ -407,8 +413,11 @@ def case_merge(*, case: Case, into: Case, actor: User, now: datetime,
     if target.status in WITHDRAWN_CASE:
         raise ValidationFailed(_("Case %(number)s is itself closed as rejected or merged.")
                                % {"number": target.number}, field="into")
+    payload: dict[str, Any] = {"into": target.number}
+    if automatic_score is not None:
+        payload |= {"automatic": True, "score": round(automatic_score, 4)}
     return case_move(case=case, transition=transition, actor=actor, now=now,
-                     payload={"into": target.number}, merged_into=target, closed_at=now)
+                     payload=payload, merged_into=target, closed_at=now)
 
 
 @transaction.atomic

@@ -178,8 +178,9 @@ CASE = Machine("case", [
       label=_("register"), done=_("Registered")),
     t("reject", {S.REPORTED, S.REGISTERED}, S.REJECTED, TOWN_INITIATOR, CENTRE,
       label=_("reject"), done=_("Rejected")),
+    # The system merges a report scoring above the strict automatic threshold (duplicates).
     t("merge", {S.REPORTED, S.REGISTERED, S.LOCAL, S.TRIAGE}, S.MERGED, TOWN_INITIATOR, CENTRE,
-      label=_("merge"), done=_("Merged")),
+      system=True, label=_("merge"), done=_("Merged")),
     t("handle_locally", {S.REGISTERED}, S.LOCAL, GRID, TOWN_INITIATOR, CENTRE,
       label=_("handle locally"), done=_("Taken on locally")),
     t("resolve_locally", {S.LOCAL}, S.RESOLVED, GRID, TOWN_INITIATOR,

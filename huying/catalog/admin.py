@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from huying.catalog.models import (
     ListItem,
     ListKind,
     ListVersion,
+    MatterRelation,
     MatterType,
     VersionStatus,
 )
@@ -282,3 +283,29 @@ class MatterTypeAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[MatterType]) -> None:
         for matter in queryset.select_related("version"):
             self.delete_model(request, matter)
+
+
+@admin.register(MatterRelation)
+class MatterRelationAdmin(admin.ModelAdmin):
+    """Related matter types (相关事项) for duplicate finding: either order may be typed;
+    the pair is stored once."""
+
+    list_display = ["code_a", "name_a", "code_b", "name_b", "note"]
+    search_fields = ["code_a", "code_b", "note"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[MatterRelation]:
+        def name_of(field: str) -> Subquery:
+            return Subquery(MatterType.objects.filter(code=OuterRef(field))
+                            .order_by("-version__effective_from", "-version__number")
+                            .values("name")[:1])
+
+        return super().get_queryset(request).annotate(name_of_a=name_of("code_a"),
+                                                      name_of_b=name_of("code_b"))
+
+    @admin.display(description=gettext_lazy("matter type"))
+    def name_a(self, obj: MatterRelation) -> str:
+        return getattr(obj, "name_of_a", None) or ""
+
+    @admin.display(description=gettext_lazy("related matter type"))
+    def name_b(self, obj: MatterRelation) -> str:
+        return getattr(obj, "name_of_b", None) or ""

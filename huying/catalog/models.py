@@ -14,7 +14,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from huying.common.messages import MessageField, empty
@@ -181,3 +183,47 @@ class ListItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.matter_code} {self.title}"
+
+
+class MatterRelation(models.Model):
+    """Two matter types that often name one problem (相关事项): a flooded street and a
+    blocked drain, a polluted river and a factory's discharge. Duplicate finding treats a
+    related pair almost like the same matter.
+
+    Catalogue-wide and by matter code: the codes stay stable from one catalogue version to
+    the next and the bundled catalogue's codes are shared by the counties that adopt it, so
+    one table serves every version and county (a code a county does not use never meets).
+    Symmetric: stored once, the smaller code first."""
+
+    code_a = models.CharField(_("matter code"), max_length=16)
+    code_b = models.CharField(_("related matter code"), max_length=16)
+    note = models.CharField(_("why they are related"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("related matter types")
+        verbose_name_plural = _("related matter types")
+        ordering = ["code_a", "code_b"]
+        constraints = [
+            models.UniqueConstraint(fields=["code_a", "code_b"], name="matter_relation_unique"),
+            models.CheckConstraint(condition=models.Q(code_a__lt=models.F("code_b")),
+                                   name="matter_relation_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code_a} ↔ {self.code_b}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.code_a, self.code_b = sorted((self.code_a.strip(), self.code_b.strip()))
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        # Ordered before the unique check runs, so "B ↔ A" is found to exist as "A ↔ B".
+        self.code_a, self.code_b = sorted((self.code_a.strip(), self.code_b.strip()))
+        if self.code_a == self.code_b:
+            raise ValidationError({"code_b": gettext("A matter type is not related to itself.")})
+        known = set(MatterType.objects.filter(code__in=(self.code_a, self.code_b))
+                    .values_list("code", flat=True))
+        for field, code in (("code_a", self.code_a), ("code_b", self.code_b)):
+            if code not in known:
+                raise ValidationError({field: gettext("No matter type has the code %(code)s.")
+                                       % {"code": code}})

@@ -11,7 +11,14 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from huying.catalog.models import ListItem, ListKind, ListVersion, MatterType, VersionStatus
+from huying.catalog.models import (
+    ListItem,
+    ListKind,
+    ListVersion,
+    MatterRelation,
+    MatterType,
+    VersionStatus,
+)
 from huying.org.models import Level, OrgUnit
 
 
@@ -99,3 +106,9 @@ def default_county() -> OrgUnit | None:
     """The county a public read or a command means when none is named (one county per
     installation is the usual case; with several, the first by code)."""
     return OrgUnit.objects.filter(level=Level.COUNTY).order_by("code").first()
+
+
+def matter_relations() -> frozenset[frozenset[str]]:
+    """Every related pair of matter codes (相关事项), each as a set of two: one query."""
+    return frozenset(frozenset(pair) for pair in
+                     MatterRelation.objects.values_list("code_a", "code_b"))

@@ -9,3 +9,6 @@ class DuplicatesConfig(AppConfig):
 
     name = "huying.duplicates"
     verbose_name = _("Duplicates")
+
+    def ready(self) -> None:
+        from huying.duplicates import subscribers  # noqa: F401  (registers on the bus)

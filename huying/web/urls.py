@@ -6,6 +6,7 @@ from huying.web.views import (
     cases,
     centre,
     citizen,
+    duplicates,
     notifications,
     public,
     report,
@@ -30,6 +31,10 @@ urlpatterns = [
     # the command centre
     path("centre/triage", centre.triage_board, name="triage-board"),
     path("centre/triage/<str:number>/<str:action>", centre.triage_act, name="triage-act"),
+    path("centre/duplicates/<int:candidate_id>/merge", duplicates.duplicate_merge,
+         name="duplicate-merge"),
+    path("centre/duplicates/<int:candidate_id>/dismiss", duplicates.duplicate_dismiss,
+         name="duplicate-dismiss"),
     path("centre/supervision", centre.supervision_board, name="supervision"),
     path("centre/supervision/interviews/<int:interview_id>/record", centre.interview_record,
          name="interview-record"),
