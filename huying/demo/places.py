@@ -111,7 +111,10 @@ class _Names:
             stem = self.compound_stems.pop()
             if stem in self.stems_used:
                 continue
-            name = self.take(f"{stem}{self.rng.choice(COMPOUND_SUFFIXES)}")
+            suffix = self.rng.choice(COMPOUND_SUFFIXES)
+            if stem[-1] in suffix:  # 锦苑 + 苑, 龙府 + 御府: no one names a place so
+                suffix = "小区"
+            name = self.take(f"{stem}{suffix}")
             if name:
                 self.stems_used.add(stem)
                 return name

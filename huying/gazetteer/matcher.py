@@ -277,9 +277,10 @@ class Gazetteer:
             others = "、".join(dict.fromkeys(h.word for h in best.conflicts))
             reason = message(gettext_noop("Located by %(words)s; %(others)s lies elsewhere."),
                              words="、".join(words), others=others)
-            words += tuple(h.word for h in best.conflicts if h.word not in words)
         else:
             reason = message(gettext_noop("Located by %(words)s."), words="、".join(words))
+        words += tuple(dict.fromkeys(h.word for h in [*best.near, *best.conflicts]
+                                     if h.word not in words))
         return self._result(best.unit, words, confidence, reason, min_confidence,
                             conflict=bool(best.conflicts))
 
