@@ -1,17 +1,18 @@
 """`make bench`: every benchmark prints its ratio against a reference run in the same
 process (timings alone mean nothing across machines).
 
-`python -m bench [sweep|intake] [ROWS]`; without a name both run (sweep over a million
-clocks, intake of 2,000 reports)."""
+`python -m bench [sweep|intake|locate] [ROWS]`; without a name all run (sweep over a million
+clocks, intake of 2,000 reports, locating the labelled addresses five times over)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from bench import intake, sweep
+from bench import intake, locate, sweep
 
-BENCHES = {"sweep": (sweep.run, 1_000_000), "intake": (intake.run, 2_000)}
+BENCHES = {"sweep": (sweep.run, 1_000_000), "intake": (intake.run, 2_000),
+           "locate": (locate.run, 5)}
 
 
 def main() -> None:
@@ -22,7 +23,8 @@ def main() -> None:
             subprocess.run([sys.executable, "-m", "bench", name, *args], check=True)
         return
     run, default = BENCHES[args[0]]
-    run(rows=int(args[1]) if len(args) > 1 else default)
+    rows = int(args[1]) if len(args) > 1 and args[1].isdigit() else default
+    run(rows=rows)
 
 
 if __name__ == "__main__":
