@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -63,10 +64,21 @@ class PlaceAdmin(admin.ModelAdmin):
     form = PlaceForm
     list_display = ["name", "kind", "unit", "alias_list", "has_point", "active", "updated_at"]
     list_filter = ["kind", "active", "county", "unit__level"]
-    search_fields = ["name", "aliases", "unit__name", "unit__code"]
+    search_fields = ["name", "unit__name", "unit__code"]
     autocomplete_fields = ["unit"]
     list_select_related = ["unit"]
     list_per_page = 50
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[Place],
+                           search_term: str) -> tuple[QuerySet[Place], bool]:
+        # Other names are a JSON list (stored escaped): matched here, not by the database.
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            ids = [pk for pk, aliases in queryset.values_list("pk", "aliases")
+                   if any(term in alias for alias in aliases or [])]
+            found = found | queryset.filter(pk__in=ids)
+        return found, duplicates
 
     @admin.display(description=_("other names"))
     def alias_list(self, obj: Place) -> str:
