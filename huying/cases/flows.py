@@ -17,7 +17,7 @@ from huying.cases import services
 from huying.cases.attachments import attachment_add
 from huying.cases.models import Assignment, Case, CaseStatus
 from huying.cases.scope import places_of
-from huying.common.errors import ValidationFailed
+from huying.common.errors import PermissionDenied, ValidationFailed
 from huying.org.models import GRID_ROLES, OrgUnit, User
 
 
@@ -50,8 +50,16 @@ def case_report_filed(*, actor: User | None, county: OrgUnit, now: datetime,
         report["unit"] = sole_grid_of(actor)
     classification = {"matter": matter_code or None,
                       "photos": [upload_sha256(upload) for upload in uploads]}
-    case, created = services.case_intake(actor=actor, county=county, now=now,
-                                         classification=classification, **report)
+    unplaced = report.get("unit") is None and report.get("longitude") is None
+    try:
+        case, created = services.case_intake(actor=actor, county=county, now=now,
+                                             classification=classification, **report)
+    except PermissionDenied:
+        if matter_code and unplaced:
+            # Who may report depends on where: without a place, say what is missing.
+            raise ValidationFailed(_("Mark the location: use GPS or tap the map."),
+                                   field="location") from None
+        raise
     if not created or case.status != CaseStatus.REPORTED:
         return case, False
     if matter_code and case.unit_id is None:

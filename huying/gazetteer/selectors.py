@@ -14,10 +14,15 @@ from huying.gazetteer.models import CaseLocation, LocationSource
 from huying.org.models import User
 
 
+def cases_to_locate(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Of these cases, those that have no unit yet (their words did not say clearly
+    where they are)."""
+    return cases.filter(unit__isnull=True)
+
+
 def queue_to_locate(user: User) -> QuerySet[Case]:
-    """待定位: the cases of the user's triage queue that have no unit yet (their words did
-    not say clearly where they are)."""
-    return queue_to_triage(user).filter(unit__isnull=True)
+    """待定位: the cases of the user's triage queue that have no unit yet."""
+    return cases_to_locate(queue_to_triage(user))
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from huying.cases import services as cs
@@ -19,3 +21,26 @@ def test_the_board_reads_the_locations_of_any_number_of_cases_in_one_query(
     assert first.words == ("锦华小区",) and first.confidence == 0.9
     assert second.waiting and second.reason == "文字中没有已知的地名。"
     assert case_locations_for([]) == {}
+
+
+def test_the_triage_board_shows_what_waits_to_be_located_and_how_cases_were_located(
+        world, now, client):
+    from tests.factories import PASSWORD
+
+    located = cs.case_report(actor=None, county=world.county, channel="12345", title="来电",
+                             description="锦华小区门口垃圾满了", now=now)
+    waiting = cs.case_report(actor=None, county=world.county, channel="12345", title="来电",
+                             description="我家楼下垃圾满了", now=now)
+    assert client.login(username="supervisor", password=PASSWORD)
+    with translation.override("zh-hans"):
+        body = client.get("/centre/triage", {"source": "to_locate"}).content.decode()
+        assert "待定位" in body and waiting.number in body and located.number not in body
+        body = client.get("/centre/triage").content.decode()
+    assert located.number in body and "按“锦华小区”定位。（0.90）" in body
+    for k in range(10):
+        cs.case_report(actor=None, county=world.county, channel="12345", title="来电",
+                       description=f"粮苑小区{k}号楼", now=now)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/centre/triage")
+    reads = [q for q in queries if "gazetteer_caselocation" in q["sql"]]
+    assert len(reads) == 1  # one read for the whole page, however many rows

@@ -31,6 +31,7 @@ from huying.cases.models import Case
 from huying.cases.selectors import departments_of_county, queue_to_triage
 from huying.catalog.models import Colour
 from huying.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from huying.gazetteer.selectors import case_locations_for, cases_to_locate
 from huying.org.models import Department, OrgUnit, Role, User
 from huying.supervision import access as sva
 from huying.supervision import interviews as iv
@@ -60,7 +61,7 @@ SUPERVISORS = frozenset({Role.SUPERVISOR})
 # the triage board
 
 SOURCES = {"": gettext_lazy("All"), "called": gettext_lazy("Called up by towns"),
-           "new": gettext_lazy("New reports")}
+           "new": gettext_lazy("New reports"), "to_locate": gettext_lazy("To locate")}
 
 
 def triage_item(user: User, case: Case, when: datetime) -> BoardItem:
@@ -80,7 +81,20 @@ def _source(rows, source: str):
         return rows.filter(called_by__isnull=False)
     if source == "new":
         return rows.filter(called_by__isnull=True)
+    if source == "to_locate":  # 待定位: the words did not place them (the gazetteer)
+        return cases_to_locate(rows)
     return rows
+
+
+def with_location(items: list[BoardItem], cases: list[Case]) -> None:
+    """How each case was found on the map by its words, in one query for the page."""
+    summaries = case_locations_for([c.pk for c in cases])
+    for item, case in zip(items, cases, strict=True):
+        summary = summaries.get(case.pk)
+        if summary is not None and (summary.words or summary.waiting):
+            text = summary.reason if summary.confidence is None else \
+                f"{summary.reason}（{summary.confidence:.2f}）"
+            item.details.append((_("Located by address"), text))
 
 
 @login_required
@@ -98,6 +112,7 @@ def triage_board(request: HttpRequest) -> HttpResponse:
         "matter_type__co_departments")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     items = [triage_item(user, case, when) for case in page.object_list]
+    with_location(items, list(page.object_list))
     if items:
         items[0].open = True  # the oldest urgent case comes unfolded: one click dispatches it
     query = request.GET.copy()
