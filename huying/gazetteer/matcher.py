@@ -142,9 +142,7 @@ class Gazetteer:
                 continue
             entry = Entry(unit.name, "unit", unit, UNIT_SPECIFICITY.get(unit.level, 0.5))
             self._add(names, unit.name, Option(entry))
-            parent = self.units.get(unit.parent_id) if unit.parent_id else None
-            for alias in unit_aliases(unit.name, unit.level,
-                                      community_name=parent.name if parent else ""):
+            for alias in unit_aliases(unit.name, unit.level):
                 self._add(names, alias.text, Option(entry, weak=alias.weak))
         for place in places:
             unit = self.units.get(place.unit_id)

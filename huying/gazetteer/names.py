@@ -59,7 +59,7 @@ def _unique(aliases: list[Alias | None]) -> list[Alias]:
     return list(seen.values())
 
 
-def unit_aliases(name: str, level: str, *, community_name: str = "") -> list[Alias]:
+def unit_aliases(name: str, level: str) -> list[Alias]:
     """Other names of a territorial unit: 城关镇 → 城关; 东关社区 → 东关, 东关居委会;
     王家村 → 王家村委会, 王家; a grid 东关社区第3网格 → 东关3网格, 东关社区3号网格 …"""
     if level == Level.TOWN:
