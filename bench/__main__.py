@@ -1,20 +1,20 @@
 """`make bench`: every benchmark prints its ratio against a reference run in the same
 process (timings alone mean nothing across machines).
 
-`python -m bench [sweep|intake|duplicates] [ROWS]`; without a name all run (sweep over a
-million clocks, intake of 2,000 reports, duplicate finding in a county of 20,000 cases).
-`python -m bench duplicates --fit` fits the duplicate scorer's weights on the training
-split."""
+`python -m bench [sweep|intake|duplicates|locate] [ROWS]`; without a name all run (sweep
+over a million clocks, intake of 2,000 reports, duplicate finding in a county of 20,000
+cases, locating the labelled addresses five times over). `python -m bench duplicates --fit`
+fits the duplicate scorer's weights on the training split."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from bench import duplicates, intake, sweep
+from bench import duplicates, intake, locate, sweep
 
 BENCHES = {"sweep": (sweep.run, 1_000_000), "intake": (intake.run, 2_000),
-           "duplicates": (duplicates.run, 20_000)}
+           "duplicates": (duplicates.run, 20_000), "locate": (locate.run, 5)}
 
 
 def main() -> None:
@@ -28,7 +28,8 @@ def main() -> None:
         duplicates.fit()
         return
     run, default = BENCHES[args[0]]
-    run(rows=int(args[1]) if len(args) > 1 else default)
+    rows = int(args[1]) if len(args) > 1 and args[1].isdigit() else default
+    run(rows=rows)
 
 
 if __name__ == "__main__":

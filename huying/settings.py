@@ -139,6 +139,9 @@ STORAGES = {
 HUYING_GRID_SEQUENCE_WIDTH = int(os.environ.get("HUYING_GRID_SEQUENCE_WIDTH", "3"))
 # Working days an initiator has to evaluate a reply before the case closes by itself.
 HUYING_EVALUATION_WORKING_DAYS = int(os.environ.get("HUYING_EVALUATION_WORKING_DAYS", "3"))
+# Locating by address (huying/gazetteer): below this confidence (0–1) a report's words do
+# not locate it; it waits in 待定位 for a person.
+HUYING_LOCATE_MIN_CONFIDENCE = float(os.environ.get("HUYING_LOCATE_MIN_CONFIDENCE", "0.6"))
 HUYING_UPLOAD_MAX_BYTES = int(os.environ.get("HUYING_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # A 12345 export uploaded for batch import (huying/intake); a month of a county is far less.
 HUYING_IMPORT_MAX_BYTES = int(os.environ.get("HUYING_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))

@@ -17,7 +17,7 @@ from huying.cases import services
 from huying.cases.attachments import attachment_add
 from huying.cases.models import Assignment, Case, CaseStatus
 from huying.cases.scope import places_of
-from huying.common.errors import ValidationFailed
+from huying.common.errors import PermissionDenied, ValidationFailed
 from huying.org.models import GRID_ROLES, OrgUnit, User
 
 
@@ -48,16 +48,26 @@ def case_report_filed(*, actor: User | None, county: OrgUnit, now: datetime,
     external reference) sent again answers the case it made the first time, untouched."""
     if report.get("unit") is None and report.get("longitude") is None:
         report["unit"] = sole_grid_of(actor)
-        if report["unit"] is None and matter_code:
-            # Registering needs a place; say so before anything is written.
-            raise ValidationFailed(_("Mark the location: use GPS or tap the map."),
-                                   field="location")
     classification = {"matter": matter_code or None,
                       "photos": [upload_sha256(upload) for upload in uploads]}
-    case, created = services.case_intake(actor=actor, county=county, now=now,
-                                         classification=classification, **report)
+    unplaced = report.get("unit") is None and report.get("longitude") is None
+    try:
+        case, created = services.case_intake(actor=actor, county=county, now=now,
+                                             classification=classification, **report)
+    except PermissionDenied:
+        if matter_code and unplaced:
+            # Who may report depends on where: without a place, say what is missing.
+            raise ValidationFailed(_("Mark the location: use GPS or tap the map."),
+                                   field="location") from None
+        raise
     if not created or case.status != CaseStatus.REPORTED:
         return case, False
+    if matter_code and case.unit_id is None:
+        # Registering needs a place, and neither a point, the reporter's grid nor the
+        # report's words (located by the gazetteer inside the report) gave one: the whole
+        # report rolls back.
+        raise ValidationFailed(_("Mark the location: use GPS or tap the map."),
+                               field="location")
     if matter_code:
         case = services.case_register(case=case, actor=actor, matter_code=matter_code, now=now)
     for upload in uploads:

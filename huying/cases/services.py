@@ -48,6 +48,7 @@ from huying.cases.models import (
     AssignmentRole,
     AssignmentStatus,
     Case,
+    CaseEvent,
     CaseLevel,
     CaseNumberCounter,
     CaseStatus,
@@ -320,6 +321,36 @@ def _case_report(*, actor: User | None, county: OrgUnit, unit: OrgUnit | None, u
                                   "unit": unit.code if unit else None})
     publish(CaseReported(case=case, event=event, at=now))
     return case
+
+
+@transaction.atomic
+def case_locate_by_text(*, case: Case, unit: OrgUnit, words: Sequence[str],
+                        confidence: float, now: datetime, actor: User | None = None
+                        ) -> CaseEvent:
+    """Locate a case that has no unit yet by the place names of its words (the
+    gazetteer's finding), recording what was matched and how sure it is. `case` is the
+    row the report holds locked."""
+    if case.unit_id is not None:
+        raise ValidationFailed(_("The case is already located."), field="unit")
+    case_locate(case, unit)
+    case.version += 1
+    case.updated_at = now
+    case.save(update_fields=["unit", "town", "community", "grid", "version", "updated_at"])
+    return event_append(case=case, actor=actor, action="locate", from_status=case.status,
+                        to_status=case.status, now=now,
+                        payload={"unit": unit.code, "words": list(words),
+                                 "confidence": confidence, "source": "text"})
+
+
+@transaction.atomic
+def case_note_location_conflict(*, case: Case, text_unit: OrgUnit, words: Sequence[str],
+                                now: datetime, actor: User | None = None) -> CaseEvent:
+    """Put on the case's record that its words name another place than its point (the
+    point keeps the case where it is)."""
+    return event_append(case=case, actor=actor, action="locate_conflict",
+                        from_status=case.status, to_status=case.status, now=now,
+                        payload={"unit": case.unit.code if case.unit else None,
+                                 "text_unit": text_unit.code, "words": list(words)})
 
 
 def case_locate(case: Case, unit: OrgUnit) -> None:

@@ -261,6 +261,10 @@ EVENTS = {
     "redispatch": (_("redispatch"), _("Redispatched")),
     "refused": (_("refuse"), _("Refused by a list")),
     "flag_sensitive": (_("flag as stability-sensitive"), _("Flagged as stability-sensitive")),
+    # Set by the gazetteer from the report's words (huying/gazetteer/subscribers.py).
+    "locate": (_("locate by the address"), _("Located by the address text")),
+    "locate_conflict": (_("compare the address with the point"),
+                        _("Address text and point disagree")),
 }
 
 

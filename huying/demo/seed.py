@@ -25,6 +25,9 @@ from django.utils.translation import gettext_lazy
 
 from huying.demo import people
 from huying.demo.geography import FULL, Area, Sizes, county_plan
+from huying.demo.places import places_plan
+from huying.gazetteer.locating import gazetteer_forget
+from huying.gazetteer.models import Place
 from huying.org import codes, services
 from huying.org.models import (
     Department,
@@ -44,7 +47,7 @@ from huying.supervision.services import leader_post_set
 
 COUNTY_CODE = "379901"
 COUNTY_NAME = "示范市"
-STAGES = 7
+STAGES = 8
 CATALOGUE_JSON = Path(__file__).resolve().parents[1] / "catalog" / "data" / "catalog.json"
 # 党委分管领导 take the political-legal departments and the centre; 政府分管领导 the rest.
 PARTY_DEPARTMENTS = {"D11", "D12", "D18", "D19", "D20", "D22", "D30"}
@@ -59,6 +62,7 @@ COUNT_LABELS = {
     "departments": gettext_lazy("departments"), "users": gettext_lazy("users"),
     "staffing": gettext_lazy("staffing positions"),
     "volunteer_teams": gettext_lazy("volunteer teams"),
+    "places": gettext_lazy("place names"),
 }
 
 
@@ -103,6 +107,7 @@ def demo_counts(county: OrgUnit) -> dict[str, int]:
     counts["staffing"] = GridStaffing.objects.filter(grid__path__startswith=county.path).count()
     counts["volunteer_teams"] = VolunteerTeam.objects.filter(
         unit__path__startswith=county.path).count()
+    counts["places"] = Place.objects.filter(county=county).count()
     return counts
 
 
@@ -145,11 +150,15 @@ def _build(*, seed: int, sizes: Sizes, now: datetime, report: Report,
     teams = _volunteers(communities, staff, maker, rng, sizes)
     _stage(report, 7, _("Volunteer teams"), teams)
 
+    places = _places(county, plan, grids, seed)
+    _stage(report, 8, _("Place names (roads, compounds, landmarks)"), places)
+
     counts = {
         "towns": len(towns), "communities": len(communities), "grids": len(grids),
         "unit_grids": len(unit_grids), "cell_grids": len(cells),
         "sea_grids": sum(1 for g in grids if g.is_sea), "departments": len(departments),
         "users": User.objects.count(), "staffing": staffing, "volunteer_teams": teams,
+        "places": places,
     }
     return SeedResult(county=county, created=True, counts=counts,
                       catalogue_loaded=catalogue_loaded)
@@ -166,6 +175,16 @@ def _create_children(county: OrgUnit, parents: list[OrgUnit], areas: list[Area],
                 code=codes.child_code(parent.code, child.level, sequence),
                 geometry=child.geojson(), is_street=child.is_street, is_sea=child.is_sea))
     return services.unit_bulk_create(actor=None, rows=rows, now=now)
+
+
+def _places(county: OrgUnit, plan: Area, grids: list[OrgUnit], seed: int) -> int:
+    """The gazetteer's roads, compounds and landmarks, each inside one grid."""
+    rows = [Place(county=county, name=p.name, kind=p.kind, aliases=list(p.aliases),
+                  unit=grids[p.grid_index], longitude=p.longitude, latitude=p.latitude)
+            for p in places_plan(plan, seed)]
+    Place.objects.bulk_create(rows, batch_size=500)
+    gazetteer_forget()  # bulk_create sends no signal
+    return len(rows)
 
 
 def _departments(county: OrgUnit, towns: list[OrgUnit], now: datetime, report: Report) -> bool:

@@ -53,6 +53,7 @@ from huying.catalog.models import LimitUnit, ListKind, MatterType
 from huying.common.errors import DomainError, NotOnList
 from huying.demo import people
 from huying.demo.seed import COUNTY_CODE
+from huying.gazetteer.models import Place, PlaceKind
 from huying.org.models import (
     Department,
     DepartmentKind,
@@ -109,6 +110,19 @@ INTAKE_CHANNELS = [
 SUFFIXES = ["", "已持续两三天。", "希望尽快处理。", "周边居民意见较大。",
             "请相关部门尽快核实处理。",
             "此前已反映过一次。", "附近有老人和孩子经过，存在隐患。", "晚上尤其明显。"]
+# Hotline callers without a located point: the share of hotline reports that name a place of
+# the gazetteer in words only, and the share of those too vague to be located (待定位).
+WORDS_ONLY_SHARE = 0.35
+VAGUE_SHARE = 0.08
+CALLER_PLACE_PHRASES = {
+    PlaceKind.COMPOUND: ["{name}{n}号楼", "{name}{n}号楼{u}单元", "{name}小区门口",
+                         "{name}东门", "{name}北门附近", "{name}里面"],
+    PlaceKind.ROAD: ["{name}{n}号", "{name}与{other}交叉口", "{name}中段", "{name}路边"],
+    PlaceKind.LANDMARK: ["{name}门口", "{name}对面", "{name}旁边", "{name}后面"],
+    PlaceKind.VILLAGE: ["{name}", "{name}村口", "{name}东头"],
+}
+CALLER_OPENINGS = ["市民来电反映：", "来电人称：", "群众来电：", "来电反映："]
+VAGUE_ADDRESSES = ["小区门口", "我家楼下", "路口那边", "菜市场附近", "学校旁边"]
 ROADS = ["府前路", "新华街", "海滨路", "人民路", "青山路", "渔港路", "文化路", "建设街",
          "和平路", "成山大道", "石岛路", "龙山路"]
 GRID_RESULTS = ["已现场处置完毕，拍照留存。", "已联系物业当场整改。", "已协调当事人现场解决。",
@@ -262,6 +276,14 @@ class Simulator:
         for grid in self.grids:
             self.town_grids.setdefault(self.town_of(grid), []).append(grid)
         self.locator = locator_for(county)
+        staffed = {g.pk: g for g in self.grids}
+        self.places = [p for p in Place.objects.filter(county=county, active=True)
+                       .order_by("pk") if p.unit_id in staffed]
+        self.roads = [p.name for p in self.places if p.kind == PlaceKind.ROAD] or ROADS
+        self.grid_roads: dict[int, list[str]] = {}
+        for p in self.places:
+            if p.kind == PlaceKind.ROAD:
+                self.grid_roads.setdefault(p.unit_id, []).append(p.name)
         self.shapes: dict[int, Any] = {}
 
     def _staff(self) -> Staff:
@@ -451,12 +473,32 @@ class Simulator:
         place = community.name if community else grid.name
         examples = matter.examples or [matter.name]
         body = self.rng.choice(examples)
-        road = self.rng.choice(ROADS)
+        # A road of the gazetteer in this grid when it has one (the same twelve roads in
+        # every community would contradict the located point).
+        road = self.rng.choice(self.grid_roads.get(grid.pk) or [""])
         address = f"{place}{road}{self.rng.randint(1, 299)}号附近"
         prefix = ("又有群众反映同一问题：" if duplicate
                   else self.rng.choice(prefixes or PREFIXES[source]))
         description = f"{prefix}{body}{self.rng.choice(SUFFIXES)}（地点：{address}）"
         return f"{place}{matter.name}", description, address
+
+    def words_only(self, matter: MatterType) -> tuple[OrgUnit, str, str, str]:
+        """A hotline report that names a place in words only (or too vaguely to be
+        located): the grid it truly lies in, its title, description and address."""
+        rng = self.rng
+        place = rng.choice(self.places)
+        grid = next(g for g in self.grids if g.pk == place.unit_id)
+        body = rng.choice(matter.examples or [matter.name])
+        opening = rng.choice(CALLER_OPENINGS)
+        if rng.random() < VAGUE_SHARE:
+            where = rng.choice(VAGUE_ADDRESSES)
+            return grid, matter.name, f"{opening}{where}{body}", where
+        phrase = rng.choice(CALLER_PLACE_PHRASES.get(place.kind, ["{name}附近"]))
+        where = phrase.format(name=place.name, n=rng.randint(1, 30), u=rng.randint(1, 4),
+                              other=rng.choice(self.roads))
+        if rng.random() < 0.5:
+            return grid, f"{place.name}{matter.name}", f"{opening}{where}{body}", where
+        return grid, matter.name, f"{opening}在{where}，{body}{rng.choice(SUFFIXES)}", ""
 
     def external_ref(self, source: str) -> str:
         day = f"{self.now:%Y%m%d}"
@@ -491,6 +533,11 @@ class Simulator:
         channel, source_system, prefixes = self.channel_for(source, showcase, duplicate_of)
         title, description, address = self.text_for(matter, source, grid,
                                                     duplicate_of is not None, prefixes)
+        if (source == "hotline" and not showcase and duplicate_of is None and self.places
+                and rng.random() < WORDS_ONLY_SHARE):
+            # A caller without a located point: the words alone say where (or fail to).
+            grid, title, description, address = self.words_only(matter)
+            lon = lat = None
         if source == "grid":
             actor = self.staff.grid_workers[grid.pk]
         elif source == "town":
@@ -509,6 +556,9 @@ class Simulator:
         self.result.created += 1
         self.result.channels[channel] += 1
         self.result.actions["report"] += 1
+        if case.grid_id is not None and case.grid_id != grid.pk:
+            # Located by its words elsewhere: the platform's placement is what people see.
+            grid = next((g for g in self.grids if g.pk == case.grid_id), grid)
         sim = SimCase(case=case, source=source, matter=matter, grid=grid, showcase=showcase,
                       channel=channel)
         if not showcase:
@@ -612,9 +662,14 @@ class Simulator:
                                       reason=rng.choice(REJECT_REASONS))
             self.result.actions["reject"] += 1
             return
+        # A case its words did not locate (待定位) is put on its grid by the supervisor,
+        # who called the reporter back.
+        unit = sim.grid if sim.case.grid_id is None else None
         sim.case = cs.case_register(case=sim.case, actor=actor, matter_code=sim.matter.code,
-                                    now=self.now)
+                                    now=self.now, unit=unit)
         self.result.actions["register"] += 1
+        if unit is not None:
+            self.result.actions["located_by_hand"] += 1
         to_town = sim.matter.code in self.town_duty and rng.random() < 0.85
         if not sim.showcase and (to_town or rng.random() < 0.5):
             # The centre hands simple hotline matters to the town (handled at town level).

@@ -177,7 +177,7 @@ def test_the_sign_in_page_lists_the_demo_logins_only_when_switched_on(county, cl
 def test_the_commands_print_progress_and_logins(db, capsys):
     call_command("demo", "seed", "--small", "--seed", "3")
     out = capsys.readouterr().out
-    assert "[3/7]" in out and "[7/7]" in out
+    assert "[3/8]" in out and "[8/8]" in out
     call_command("demo", "logins")
     out = capsys.readouterr().out
     assert "zhihui1" in out and DEMO_PASSWORD in out

@@ -90,6 +90,11 @@ def test_a_simulation_is_deterministic_and_goes_through_the_services(db):
     assert all(c.channel != c.merged_into.channel for c in merged)
     assert IntakeRecord.objects.filter(source_system="12345政务服务平台").exists()
 
+    # Some hotline callers give no point: their words locate the case (the gazetteer).
+    assert "locate" in actions
+    assert Case.objects.filter(longitude__isnull=True, gazetteer_location__source="text",
+                               grid__isnull=False).exists()
+
     # A second run refuses politely.
     again = simulate(seed=42, days=3, until=UNTIL)
     assert again.refused and again.created == 0

@@ -32,6 +32,7 @@ from huying.cases.models import Case
 from huying.cases.selectors import departments_of_county, queue_to_triage
 from huying.catalog.models import Colour
 from huying.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from huying.gazetteer.selectors import cases_to_locate
 from huying.org.models import Department, OrgUnit, Role, User
 from huying.supervision import access as sva
 from huying.supervision import interviews as iv
@@ -89,7 +90,7 @@ def _source(rows, source: str):
         return rows.filter(called_by__isnull=True)
     if source == "unlocated":
         # 待定位: neither a point nor the words of the report placed it in a grid.
-        return rows.filter(unit__isnull=True)
+        return cases_to_locate(rows)
     return rows
 
 

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from huying.cases.models import Case
+from huying.duplicates.selectors import CandidateView, open_candidates_for
+from huying.gazetteer.selectors import LocationSummary, case_locations_for
 from huying.sensitive.selectors import flags_for
 
 
@@ -21,10 +23,18 @@ class SensitiveReason:
 @dataclass
 class TriagePanel:
     sensitive: list[SensitiveReason] = field(default_factory=list)
+    location: LocationSummary | None = None
+    duplicates: list[CandidateView] = field(default_factory=list)
+
+    @property
+    def location_shown(self) -> bool:
+        """A location worth a line: found by the words, disagreeing, or still waiting."""
+        return self.location is not None and bool(
+            self.location.words or self.location.waiting or self.location.conflict)
 
     @property
     def empty(self) -> bool:
-        return not self.sensitive
+        return not (self.sensitive or self.location_shown or self.duplicates)
 
 
 def triage_panels(cases: Sequence[Case]) -> dict[int, TriagePanel]:
@@ -33,4 +43,8 @@ def triage_panels(cases: Sequence[Case]) -> dict[int, TriagePanel]:
     for case_id, flag in flags_for(panels).items():
         panels[case_id].sensitive = [SensitiveReason(h["name"], "、".join(h["words"]))
                                      for h in flag.hits]
+    for case_id, summary in case_locations_for(list(panels)).items():
+        panels[case_id].location = summary
+    for case_id, candidates in open_candidates_for(list(panels)).items():
+        panels[case_id].duplicates = candidates
     return panels

@@ -1,0 +1,31 @@
+"""What the gazetteer does when the lifecycle tells it something (see
+`docs/architecture.md`, "Domain events and subscribers")."""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+
+from huying.cases.domain_events import CaseReported
+from huying.common.bus import Phase, subscribe
+from huying.gazetteer.services import case_location_record
+
+logger = logging.getLogger(__name__)
+LOCATED_FIELDS = ("unit", "town", "community", "grid", "version", "updated_at")
+
+
+@subscribe(CaseReported, when=Phase.IN_TRANSACTION)
+def locate_by_address(event: CaseReported) -> None:
+    """Locate the new case by its words (or check them against its point) inside the
+    report, so a text-located case can be registered in the same flow. A failure here must
+    never lose the report: it runs in a savepoint and is logged."""
+    case = event.case
+    before = {name: getattr(case, name) for name in LOCATED_FIELDS}
+    try:
+        with transaction.atomic():
+            case_location_record(case=case, now=event.at)
+    except Exception:
+        for name, value in before.items():  # the savepoint rolled back: so does the object
+            setattr(case, name, value)
+        logger.exception("locating case %s by its address failed", case.number)
