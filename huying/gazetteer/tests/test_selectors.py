@@ -33,10 +33,10 @@ def test_the_triage_board_shows_what_waits_to_be_located_and_how_cases_were_loca
                              description="我家楼下垃圾满了", now=now)
     assert client.login(username="supervisor", password=PASSWORD)
     with translation.override("zh-hans"):
-        body = client.get("/centre/triage", {"source": "to_locate"}).content.decode()
+        body = client.get("/centre/triage", {"source": "unlocated"}).content.decode()
         assert "待定位" in body and waiting.number in body and located.number not in body
         body = client.get("/centre/triage").content.decode()
-    assert located.number in body and "按“锦华小区”定位。（0.90）" in body
+    assert located.number in body and "按“锦华小区”定位。" in body and "置信度 0.90" in body
     for k in range(10):
         cs.case_report(actor=None, county=world.county, channel="12345", title="来电",
                        description=f"粮苑小区{k}号楼", now=now)

@@ -13,7 +13,6 @@ from huying.catalog.models import Colour
 from huying.sensitive import subscribers
 from huying.sensitive.models import SensitiveFlag, SensitiveRule
 from huying.sensitive.selectors import matcher_in_force
-from huying.supervision.slips import prompt_body, prompt_digest
 
 WAGES = "工地老板跑了，三十多名农民工的工资拖了半年没发，明天要一起去县政府门口讨说法。"
 
@@ -61,14 +60,6 @@ def test_a_sensitive_report_is_pinned_above_older_and_urgent_ones(world, now):
                             now=now - timedelta(hours=1))
     flagged = hotline(world, now, "他说再不给退钱就从楼顶跳下去。")
     assert list(queue_to_triage(world.user("supervisor"))) == [flagged, urgent, older]
-
-
-def test_the_prompt_slip_gives_the_reason_of_each_flag(world, now):
-    case = hotline(world, now, WAGES)
-    body = str(prompt_body(prompt_digest(county=world.county, now=now)))
-    line = next(line for line in body.splitlines() if case.number in line)
-    assert line.startswith(f"  {case.number} 来电反映（涉稳依据：")
-    assert "拖欠多名工人工资（老板跑了、工资拖）" in line
 
 
 def test_an_edited_rule_applies_to_the_next_report_at_once(world, now):
