@@ -121,6 +121,15 @@ CALLER_PLACE_PHRASES = {
     PlaceKind.LANDMARK: ["{name}门口", "{name}对面", "{name}旁边", "{name}后面"],
     PlaceKind.VILLAGE: ["{name}", "{name}村口", "{name}东头"],
 }
+# A few callers whose words make a report stability-sensitive (涉稳): the lexicon flags them
+# and the centre's board pins them first.
+SENSITIVE_SHARE = 0.02
+SENSITIVE_ADDITIONS = [
+    "来电人情绪激动，称再不解决就组织小区几十户业主一起拉横幅。",
+    "来电人称已反映多次无人处理，扬言要从楼顶跳下去。",
+    "来电人表示要把视频发到抖音上曝光。",
+    "来电人称周边二十多户村民商量明天集体上访。",
+]
 CALLER_OPENINGS = ["市民来电反映：", "来电人称：", "群众来电：", "来电反映："]
 VAGUE_ADDRESSES = ["小区门口", "我家楼下", "路口那边", "菜市场附近", "学校旁边"]
 ROADS = ["府前路", "新华街", "海滨路", "人民路", "青山路", "渔港路", "文化路", "建设街",
@@ -538,6 +547,8 @@ class Simulator:
             # A caller without a located point: the words alone say where (or fail to).
             grid, title, description, address = self.words_only(matter)
             lon = lat = None
+        if source == "hotline" and not showcase and rng.random() < SENSITIVE_SHARE:
+            description += rng.choice(SENSITIVE_ADDITIONS)
         if source == "grid":
             actor = self.staff.grid_workers[grid.pk]
         elif source == "town":

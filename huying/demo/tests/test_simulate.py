@@ -84,7 +84,8 @@ def test_a_simulation_is_deterministic_and_goes_through_the_services(db):
     assert {row[0] for row in INTAKE_CHANNELS} | {"grid", "town"} == {
         row[0] for row in CHANNEL_SEED}
     channels = Counter(c.channel for c in cases)
-    assert len(channels) >= 6 and channels["12345"] > channels["city_management"] > 0
+    others = [n for code, n in channels.items() if code not in {"grid", "town", "12345"}]
+    assert len(channels) >= 6 and channels["12345"] > max(others) > 0
     assert sum(result.channels.values()) == len(cases)
     merged = [c for c in cases if c.status == CaseStatus.MERGED]
     assert all(c.channel != c.merged_into.channel for c in merged)
