@@ -37,6 +37,14 @@ def test_the_same_burst_pipe_from_a_caller_and_a_grid_worker_is_a_duplicate():
     assert verdict.matter == "unknown"
 
 
+def test_a_report_forwarded_word_for_word_is_a_duplicate_without_help_of_the_thesaurus():
+    # Out-of-season fish at a market: nothing the thesaurus knows; the words alone agree.
+    text = "早市上有人在卖刚捕的新鲜海鱼，说是昨晚船上下来的，现在不是休渔期吗？"
+    verdict = judge(side(f"市民来电反映：{text}"), side(text, hours=9, north_m=27,
+                                                          channel="city_management"))
+    assert verdict.score >= 0.9 and verdict.text >= 0.95
+
+
 def test_another_problem_at_the_same_corner_is_not_a_duplicate():
     verdict = judge(side(CALLER), side(LIGHTS, hours=2, north_m=10))
     assert verdict.score < 0.5

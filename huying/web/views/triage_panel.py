@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from huying.cases.models import Case
 from huying.duplicates.selectors import CandidateView, open_candidates_for
+from huying.gazetteer.models import LocationSource
 from huying.gazetteer.selectors import LocationSummary, case_locations_for
 from huying.sensitive.selectors import flags_for
 
@@ -28,9 +29,11 @@ class TriagePanel:
 
     @property
     def location_shown(self) -> bool:
-        """A location worth a line: found by the words, disagreeing, or still waiting."""
-        return self.location is not None and bool(
-            self.location.words or self.location.waiting or self.location.conflict)
+        """A location worth a line: found by the words alone, disagreeing with the point,
+        or still waiting. A point the words agree with needs no comment."""
+        loc = self.location
+        return loc is not None and (loc.waiting or loc.conflict
+                                    or loc.source == LocationSource.TEXT)
 
     @property
     def empty(self) -> bool:
