@@ -76,15 +76,15 @@ class Weights:
     """The logistic combination: `python -m bench duplicates --fit` on the training split
     (nearness floored at 1, a guessed different matter at -1.5: see `bench.duplicates.fit`)."""
 
-    bias: float = -3.63
+    bias: float = -3.52
     place: float = 1.0
-    time: float = 0.41
-    matter_same: float = 1.54
-    matter_related: float = 1.19
+    time: float = 0.38
+    matter_same: float = 1.5
+    matter_related: float = 1.17
     matter_different: float = -1.5  # a guessed difference; a recorded one is capped
-    text: float = 0.93
-    concepts: float = 7.37
-    place_names: float = 0.55
+    text: float = 0.98
+    concepts: float = 7.28
+    place_names: float = 0.68
 
 
 WEIGHTS = Weights()
@@ -199,11 +199,18 @@ def signals(a: Side, b: Side, *, relations: frozenset[frozenset[str]] = frozense
                    hours=hours, capped=capped, reasons=tuple(reasons))
 
 
+def word_for_word(similarity: float) -> float:
+    """How far two texts repeat each other, from their character similarity: nothing up
+    to 0.5 (texts about different problems of one street share its words, up to about
+    0.4), all of it from 0.9."""
+    return min(1.0, max(0.0, (similarity - 0.5) / 0.4))
+
+
 def text_likeness(similarity: float, concepts: float, weights: Weights = WEIGHTS) -> float:
     """One figure for how alike two texts read, as the score weighs its two parts (the
     characters and the concepts they share): the one a supervisor is shown."""
     total = weights.text + weights.concepts
-    shared = max(concepts, similarity)  # as `features` weighs them
+    shared = max(concepts, word_for_word(similarity))  # as `features` weighs them
     return (weights.text * similarity + weights.concepts * shared) / total if total else 0.0
 
 
@@ -219,7 +226,7 @@ def features(found: Signals) -> dict[str, float]:
         # What the problems share, by the thesaurus's concepts or word for word: a
         # thesaurus never covers every problem, and a text repeated from one channel to
         # another is the plainest duplicate of all.
-        "concepts": max(found.concepts, found.text),
+        "concepts": max(found.concepts, word_for_word(found.text)),
         "place_names": 0.0 if found.distance_m is not None else found.names,
     }
 
