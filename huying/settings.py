@@ -151,6 +151,12 @@ HUYING_WEBHOOK_SECRET = os.environ.get("HUYING_WEBHOOK_SECRET", "")
 # Sends the one-time codes of the citizen's page: a class with send(phone, text)
 # (huying/citizens/sms.py). The default writes them to the huying.sms log (demo, development).
 HUYING_SMS_BACKEND = os.environ.get("HUYING_SMS_BACKEND", "huying.citizens.sms.LogBackend")
+# Smart dispatch (huying/routing): a new report in the centre's triage queue whose top
+# suggestion is at least this confident is registered and dispatched automatically (0–1).
+# Unset or empty: never; every case waits for a person.
+HUYING_ROUTING_AUTO_DISPATCH_CONFIDENCE = (
+    float(os.environ["HUYING_ROUTING_AUTO_DISPATCH_CONFIDENCE"])
+    if os.environ.get("HUYING_ROUTING_AUTO_DISPATCH_CONFIDENCE", "").strip() else None)
 
 LOGGING = {
     "version": 1,
