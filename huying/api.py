@@ -13,6 +13,7 @@ from huying.catalog.api import router as catalog_router
 from huying.common.api import error_handlers_install
 from huying.notifications.api import router as notifications_router
 from huying.notifications.source_api import router as source_updates_router
+from huying.routing.api import router as routing_router
 from huying.supervision.api import router as supervision_router
 
 api = NinjaAPI(
@@ -28,6 +29,7 @@ api.add_router("/supervision", supervision_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/analytics", analytics_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/routing", routing_router)
 # The pull feed of answers to the source systems, beside their POST /intake/{channel}.
 api.add_router("/intake", source_updates_router)
 # Cases sit at the root: /api/v1/cases, /api/v1/assignments/…, /api/v1/queues…

@@ -35,6 +35,11 @@ TOP_K = 3
 # The SVM's regularisation: chosen on a split of the bundled corpus (never the evaluation
 # set); larger fits the short catalogue texts too closely, smaller blurs similar matters.
 SVM_C = 0.5
+# The temperature when too few texts are held out to fit one (a handful of right answers
+# would drive it to its bound and the confidences to 1): the value fitted on the bundled
+# corpus's held-out split.
+DEFAULT_TEMPERATURE = 0.08
+CALIBRATION_MIN = 20
 
 
 @dataclass(frozen=True)
@@ -210,16 +215,17 @@ class Fitted:
 
 def classifier_fit(samples: Sequence[Sample], *, fraction: float = 0.2) -> Fitted:
     """Fit on a split to measure and calibrate, then refit on every sample with the
-    temperature found. With too few texts to hold any out, T stays 1."""
+    temperature found. With fewer than `CALIBRATION_MIN` held-out texts the temperature is
+    `DEFAULT_TEMPERATURE`."""
     if len({s.code for s in samples}) < 2:
         raise ValueError("at least two matter types are needed to train")
     train, held = held_out_split(samples, fraction=fraction)
-    temperature = 1.0
+    temperature = DEFAULT_TEMPERATURE
     figures = Figures(0, 0.0, 0.0, 0.0)
     if held and len({s.code for s in train}) >= 2:
         trial = Classifier(pipeline_fit(train), 1.0)
         known = [s for s in held if s.code in set(trial.classes)]
-        if known:
+        if len(known) >= CALIBRATION_MIN:
             truth = np.array([trial.classes.index(s.code) for s in known])
             temperature = temperature_fit(trial.scores([s.text for s in known]), truth)
         trial.temperature = temperature

@@ -25,5 +25,7 @@ class CaseSuggestion(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        top = self.suggestions[0] if self.suggestions else None
-        return f"{self.case_id}: {top['code']} {top['confidence']:.0%}" if top else str(self.case_id)
+        if not self.suggestions:
+            return str(self.case_id)
+        top = self.suggestions[0]
+        return f"{self.case_id}: {top['code']} {top['confidence']:.0%}"
