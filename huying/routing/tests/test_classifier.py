@@ -44,7 +44,7 @@ def test_the_fast_path_scores_as_the_pipeline_does():
 def test_top_gives_calibrated_probabilities_most_likely_first():
     classifier = Classifier(pipeline_fit(SAMPLES), 0.1)
     [top] = classifier.top(["小区门口路灯不亮"])
-    assert [s.code for s in top][0] == "A" and len(top) == 3
+    assert next(s.code for s in top) == "A" and len(top) == 3
     assert top[0].confidence >= top[1].confidence >= top[2].confidence
     assert sum(s.confidence for s in top) == pytest.approx(1.0, abs=1e-3)
 
@@ -69,7 +69,7 @@ def test_the_temperature_lowers_the_held_out_log_loss():
 
 
 def test_the_split_holds_out_written_texts_only_and_catalogue_texts_always_train():
-    samples = SAMPLES + [Sample("路灯 照明", "A", source="catalogue")]
+    samples = [*SAMPLES, Sample("路灯 照明", "A", source="catalogue")]
     train, held = held_out_split(samples, fraction=0.2)
     assert len(held) == 3 and all(s.source == "corpus" for s in held)
     assert any(s.source == "catalogue" for s in train)

@@ -34,6 +34,8 @@ from huying.web.views.citizen import confirmed_phone
 from huying.web.views.common import text
 from huying.web.views.report import matter_choices
 
+CHIP_MIN = 0.01
+
 
 def typed_text(request: HttpRequest) -> str:
     return case_text(text(request.GET, "title"), text(request.GET, "description"))[:TEXT_MAX]
@@ -50,7 +52,8 @@ def report_suggestions(request: HttpRequest) -> HttpResponse:
     if typed and county is not None:
         offered = {code for code, _label in matter_choices(request.user, county)}
         found, _raw = matter_suggestions(text=typed, county=county, on=timezone.localdate())
-        items = [s for s in found if s.code in offered]
+        # A chip of 0 % would only be noise.
+        items = [s for s in found if s.code in offered and s.confidence >= CHIP_MIN]
     return render(request, "web/_routing_chips.html",
                   {"suggestions": [{"code": s.code, "name": s.name,
                                     "percent": round(s.confidence * 100)} for s in items]})
