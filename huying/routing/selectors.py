@@ -107,14 +107,17 @@ def matter_suggestions(*, text: str, county: OrgUnit, on: date
     return _described(found.items, matters), found
 
 
-def matter_names_for_text(*, text: str, county: OrgUnit, on: date) -> list[str]:
-    """The names only of the likely matter types (what the citizen's page may show)."""
+def matter_names_for_text(*, text: str, county: OrgUnit, on: date,
+                          min_confidence: float = 0.0) -> list[str]:
+    """The names only of the likely matter types at least `min_confidence` sure (what the
+    citizen's page may show)."""
     found = suggestions_for_text(text=text, county=county, on=on)
-    if found is None or not found.items:
+    items = [s for s in (found.items if found else []) if s.confidence >= min_confidence]
+    if not items:
         return []
     names = dict(matter_types_in_force(county=county, on=on)
-                 .filter(code__in=[s.code for s in found.items]).values_list("code", "name"))
-    return [names[s.code] for s in found.items if s.code in names]
+                 .filter(code__in=[s.code for s in items]).values_list("code", "name"))
+    return [names[s.code] for s in items if s.code in names]
 
 
 @dataclass(frozen=True)

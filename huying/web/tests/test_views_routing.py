@@ -98,3 +98,16 @@ def test_the_forms_ask_as_the_user_types(world):
     assert 'hx-trigger="input changed delay:400ms"' in report
     h5 = citizen().get("/h5/report").content.decode()
     assert 'hx-get="/h5/suggest"' in h5 and 'id="h5-suggestions"' in h5
+
+
+def test_the_citizen_hint_leaves_out_unlikely_matters(world, trained):
+    page = citizen().get("/h5/suggest", {"description": "小区门口的路灯坏了好几天"})
+    html = page.content.decode()
+    assert html.count('class="badge') == 1
+
+
+def test_a_chip_never_says_100_percent(world, trained):
+    html = signed_in(world, "supervisor").get(
+        "/report/suggest", {"description": "小区门口的路灯坏了好几天，晚上黑乎乎的"}
+    ).content.decode()
+    assert "100%" not in html and "路灯不亮 99%" in html

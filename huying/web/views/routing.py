@@ -35,6 +35,8 @@ from huying.web.views.common import text
 from huying.web.views.report import matter_choices
 
 CHIP_MIN = 0.01
+# A citizen is shown only what is fairly likely: a far-fetched name would mislead.
+HINT_MIN = 0.15
 
 
 def typed_text(request: HttpRequest) -> str:
@@ -55,8 +57,10 @@ def report_suggestions(request: HttpRequest) -> HttpResponse:
         # A chip of 0 % would only be noise.
         items = [s for s in found if s.code in offered and s.confidence >= CHIP_MIN]
     return render(request, "web/_routing_chips.html",
+                  # Never "100 %": the model is calibrated, not certain.
                   {"suggestions": [{"code": s.code, "name": s.name,
-                                    "percent": round(s.confidence * 100)} for s in items]})
+                                    "percent": min(round(s.confidence * 100), 99)}
+                                   for s in items]})
 
 
 @require_GET
@@ -65,6 +69,7 @@ def h5_suggestions(request: HttpRequest) -> HttpResponse:
         return HttpResponseForbidden(_("Confirm your phone number first."))
     typed = typed_text(request)
     county = default_county()
-    names = (matter_names_for_text(text=typed, county=county, on=timezone.localdate())
+    names = (matter_names_for_text(text=typed, county=county, on=timezone.localdate(),
+                                   min_confidence=HINT_MIN)
              if typed and county is not None else [])
     return render(request, "web/h5/_routing_hint.html", {"names": names})
