@@ -114,3 +114,11 @@ def test_a_stale_suggestion_is_not_acted_on(world, now, threshold,
     monkeypatch.setattr("huying.routing.subscribers.case_suggestion_record", stale)
     case = reported(world, now, django_capture_on_commit_callbacks)
     assert case.status == CaseStatus.REPORTED
+
+
+def test_the_case_page_says_the_dispatch_was_automatic(
+        world, now, threshold, django_capture_on_commit_callbacks, client):
+    case = reported(world, now, django_capture_on_commit_callbacks)
+    client.force_login(world.user("supervisor"))
+    html = client.get(f"/cases/{case.number}").content.decode()
+    assert "智能派单自动处理，置信度" in html
