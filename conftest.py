@@ -15,3 +15,11 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 def fast_password_hashing(settings):
     """Test users get real passwords; PBKDF2's deliberate slowness only slows the suite."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def no_routing_model(settings, tmp_path_factory):
+    """Tests never read a routing model trained in the development var dir (it would
+    classify every report they make); routing's own tests train into a directory of
+    their own."""
+    settings.MODEL_DIR = tmp_path_factory.getbasetemp() / "no-routing-model"

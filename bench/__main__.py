@@ -1,20 +1,22 @@
 """`make bench`: every benchmark prints its ratio against a reference run in the same
 process (timings alone mean nothing across machines).
 
-`python -m bench [sweep|intake|duplicates|locate] [ROWS]`; without a name all run (sweep
-over a million clocks, intake of 2,000 reports, duplicate finding in a county of 20,000
-cases, locating the labelled addresses five times over). `python -m bench duplicates --fit`
-fits the duplicate scorer's weights on the training split."""
+`python -m bench [sweep|intake|duplicates|locate|routing] [ROWS]`; without a name all run
+(sweep over a million clocks, intake of 2,000 reports, duplicate finding in a county of
+20,000 cases, locating the labelled addresses five times over, routing of 20,000 report
+texts). `python -m bench duplicates --fit` fits the duplicate scorer's weights on the
+training split."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from bench import duplicates, intake, locate, sweep
+from bench import duplicates, intake, locate, routing, sweep
 
 BENCHES = {"sweep": (sweep.run, 1_000_000), "intake": (intake.run, 2_000),
-           "duplicates": (duplicates.run, 20_000), "locate": (locate.run, 5)}
+           "duplicates": (duplicates.run, 20_000), "locate": (locate.run, 5),
+           "routing": (routing.run, 20_000)}
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from huying.common.api import error_handlers_install
 from huying.duplicates.api import router as duplicates_router
 from huying.notifications.api import router as notifications_router
 from huying.notifications.source_api import router as source_updates_router
+from huying.routing.api import router as routing_router
 from huying.supervision.api import router as supervision_router
 
 api = NinjaAPI(
@@ -29,6 +30,7 @@ api.add_router("/supervision", supervision_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/analytics", analytics_router)
 api.add_router("/notifications", notifications_router)
+api.add_router("/routing", routing_router)
 # The pull feed of answers to the source systems, beside their POST /intake/{channel}.
 api.add_router("/intake", source_updates_router)
 # Duplicate suggestions: /api/v1/cases/{number}/duplicates, /api/v1/duplicates/{id}/…

@@ -164,6 +164,12 @@ HUYING_DUPLICATE_SUGGEST_SCORE = float(os.environ.get("HUYING_DUPLICATE_SUGGEST_
 _auto_merge = os.environ.get("HUYING_DUPLICATE_AUTO_MERGE_SCORE", "").strip()
 HUYING_DUPLICATE_AUTO_MERGE_SCORE = float(_auto_merge) if _auto_merge else None
 HUYING_DUPLICATE_MATTER_GUESSER = os.environ.get("HUYING_DUPLICATE_MATTER_GUESSER", "")
+# Smart dispatch (huying/routing): a new report in the centre's triage queue whose top
+# suggestion is at least this confident is registered and dispatched automatically (0–1).
+# Unset or empty: never; every case waits for a person.
+HUYING_ROUTING_AUTO_DISPATCH_CONFIDENCE = (
+    float(os.environ["HUYING_ROUTING_AUTO_DISPATCH_CONFIDENCE"])
+    if os.environ.get("HUYING_ROUTING_AUTO_DISPATCH_CONFIDENCE", "").strip() else None)
 
 LOGGING = {
     "version": 1,

@@ -389,8 +389,10 @@ def case_flag_sensitive(*, case: Case, actor: User | None, now: datetime,
 
 @transaction.atomic
 def case_register(*, case: Case, actor: User | None, now: datetime, matter_code: str | None = None,
-                  unit: OrgUnit | None = None, expected_version: int | None = None) -> Case:
-    """Locate and classify a report (立案)."""
+                  unit: OrgUnit | None = None, expected_version: int | None = None,
+                  provenance: dict[str, Any] | None = None) -> Case:
+    """Locate and classify a report (立案). `provenance` joins the event's payload when the
+    system decided the classification (smart dispatch: `{"automatic": True, …}`)."""
     case = case_lock(case, expected_version)
     transition = CASE.check(case.status, "register", actor=actor, case=case)
     if unit is not None:
@@ -407,7 +409,8 @@ def case_register(*, case: Case, actor: User | None, now: datetime, matter_code:
                                     on=timezone.localdate(now))
     urgent = case.urgent or matter.urgent
     return case_move(case=case, transition=transition, actor=actor, now=now,
-                     payload={"matter_type": matter.code, "unit": case.unit.code},
+                     payload={"matter_type": matter.code, "unit": case.unit.code,
+                              **(provenance or {})},
                      matter_type=matter, urgent=urgent,
                      colour=colour_for(matter, urgent=urgent, sensitive=case.sensitive))
 
@@ -621,10 +624,12 @@ def departments_validate(case: Case, lead: Department, co: Sequence[Department])
 @transaction.atomic
 def case_dispatch(*, case: Case, actor: User, lead: Department, now: datetime,
                   co: Sequence[Department] = (), joint: bool = False, instructions: str = "",
-                  expected_version: int | None = None) -> list[Assignment]:
+                  expected_version: int | None = None,
+                  provenance: dict[str, Any] | None = None) -> list[Assignment]:
     """Send a triaged case to its lead department and co-handlers (派单), starting a new
     handling cycle. With `joint`, the co-handlers are enforcement teams whose work the lead
-    combines into one reply (联合执法)."""
+    combines into one reply (联合执法). `provenance` joins the event's payload when the
+    system dispatches (smart dispatch: `{"automatic": True, "confidence": …}`)."""
     case = case_lock(case, expected_version)
     transition = CASE.check(case.status, "dispatch", actor=actor, case=case)
     if case.matter_type is None:
@@ -644,7 +649,7 @@ def case_dispatch(*, case: Case, actor: User, lead: Department, now: datetime,
                                  *((c, AssignmentRole.CO) for c in co)]]
     case_move(case=case, transition=transition, actor=actor, now=now,
               payload={"lead": lead.code, "co": [c.code for c in co], "joint": joint,
-                       "cycle": cycle, "instructions": instructions},
+                       "cycle": cycle, "instructions": instructions, **(provenance or {})},
               cycle=cycle, level=CaseLevel.COUNTY, joint_enforcement=joint,
               dispatched_at=case.dispatched_at or now, replied_at=None, evaluation_due_at=None)
     publish(AssignmentsOpened(assignments=tuple(assignments), at=now))

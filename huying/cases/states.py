@@ -197,7 +197,9 @@ CASE = Machine("case", [
       label=_("triage"), done=_("Triaged")),
     t("send_back", {S.TRIAGE}, S.LOCAL, CENTRE,
       label=_("send back"), done=_("Sent back to the town")),
-    t("dispatch", {S.REGISTERED, S.TRIAGE}, S.DISPATCHED, CENTRE,
+    # The system dispatches a confident report itself when smart dispatch is on
+    # (huying/routing, HUYING_ROUTING_AUTO_DISPATCH_CONFIDENCE).
+    t("dispatch", {S.REGISTERED, S.TRIAGE}, S.DISPATCHED, CENTRE, system=True,
       label=_("dispatch"), done=_("Dispatched")),
     t("all_replied", {S.DISPATCHED}, S.REPLIED, system=True,
       label=_("complete the replies"), done=_("All lead departments replied")),

@@ -7,3 +7,7 @@ class RoutingConfig(AppConfig):
 
     name = "huying.routing"
     verbose_name = _("Routing")
+
+    def ready(self) -> None:
+        # huey's autodiscovery imports tasks.py (the nightly training) by itself.
+        from huying.routing import subscribers  # noqa: F401  (registers)

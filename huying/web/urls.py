@@ -10,6 +10,7 @@ from huying.web.views import (
     notifications,
     public,
     report,
+    routing,
     town,
     workbench,
 )
@@ -21,6 +22,7 @@ urlpatterns = [
     path("accounts/logout/", auth.LogoutView.as_view(), name="logout"),
     path("", workbench.workbench, name="workbench"),
     path("report", report.report, name="report"),
+    path("report/suggest", routing.report_suggestions, name="routing-suggest"),
     path("cases/<str:number>", cases.case_detail, name="case"),
     path("cases/<str:number>/act/<str:action>", cases.case_act, name="case-act"),
     path("notifications", notifications.notification_list, name="notifications"),
@@ -74,6 +76,7 @@ urlpatterns = [
     path("h5/phone", citizen.h5_phone, name="h5-phone"),
     path("h5/leave", citizen.h5_leave, name="h5-leave"),
     path("h5/report", citizen.h5_report, name="h5-report"),
+    path("h5/suggest", routing.h5_suggestions, name="h5-suggest"),
     path("h5/t/<str:token>/", citizen.h5_track, name="h5-track"),
     path("h5/t/<str:token>/rate", citizen.h5_track_rate, name="h5-track-rate"),
     path("h5/mine", citizen.h5_mine, name="h5-mine"),

@@ -120,6 +120,9 @@ def event_details(payload: dict | None) -> list[tuple[str, str]]:
         rows.append((_("To level"), level_label(payload["to_level"])))
     if payload.get("extra_days"):
         rows.append((_("Extra working days"), str(payload["extra_days"])))
+    if payload.get("automatic"):  # registered or dispatched by smart dispatch (routing)
+        rows.append((_("Decided by"), _("smart dispatch, confidence %(percent)d%%")
+                     % {"percent": round(float(payload.get("confidence") or 0) * 100)}))
     return rows
 
 
