@@ -163,7 +163,8 @@ HUYING_DUPLICATE_WINDOW_HOURS = float(os.environ.get("HUYING_DUPLICATE_WINDOW_HO
 HUYING_DUPLICATE_SUGGEST_SCORE = float(os.environ.get("HUYING_DUPLICATE_SUGGEST_SCORE", "0.5"))
 _auto_merge = os.environ.get("HUYING_DUPLICATE_AUTO_MERGE_SCORE", "").strip()
 HUYING_DUPLICATE_AUTO_MERGE_SCORE = float(_auto_merge) if _auto_merge else None
-HUYING_DUPLICATE_MATTER_GUESSER = os.environ.get("HUYING_DUPLICATE_MATTER_GUESSER", "")
+HUYING_DUPLICATE_MATTER_GUESSER = os.environ.get(
+    "HUYING_DUPLICATE_MATTER_GUESSER", "huying.routing.selectors.matter_guess")
 # Smart dispatch (huying/routing): a new report in the centre's triage queue whose top
 # suggestion is at least this confident is registered and dispatched automatically (0–1).
 # Unset or empty: never; every case waits for a person.

@@ -49,6 +49,11 @@ class MatterSuggestion:
     lead: str  # the lead department's name
     co: list[str]  # the co-departments' names
 
+    @property
+    def percent(self) -> int:
+        """The confidence as people read it: never "100 %", a model is never certain."""
+        return min(round(self.confidence * 100), 99)
+
 
 def may_ask_for_suggestions(user: User | None) -> bool:
     """Anyone who may report a case (the roles of the `report` transition) or an
@@ -144,3 +149,17 @@ def suggestions_for_cases(case_ids: Iterable[int], *, on: date) -> dict[int, Cas
                                                     matters[row.case.county_id]),
                                          row.stale, row.model_version)
             for row in rows}
+
+
+GUESS_CONFIDENCE = 0.6
+
+
+def matter_guess(text: str) -> str | None:
+    """The model's matter code for a text when it is fairly sure (≥ 0.6), else None; None
+    without a model. Duplicate finding uses it for reports nobody classified yet
+    (`HUYING_DUPLICATE_MATTER_GUESSER`)."""
+    model = model_current()
+    if model is None or not text.strip():
+        return None
+    top = model.classifier.top([text[:TEXT_MAX]], k=1)[0]
+    return top[0].code if top and top[0].confidence >= GUESS_CONFIDENCE else None

@@ -67,3 +67,34 @@ def test_a_page_of_the_board_costs_the_same_queries_for_1_or_12_cases(
     with CaptureQueriesContext(connection) as twelve:
         assert client.get("/centre/triage").status_code == 200
     assert len(twelve) <= len(one) + 2, "\n".join(q["sql"][:150] for q in twelve.captured_queries)
+
+
+def test_the_suggested_matter_types_are_shown_and_the_first_comes_preselected(
+        world, now, client_as):
+    from huying.routing.models import CaseSuggestion
+
+    lon, lat = world.point_in(0)
+    case = hotline(world, now, "菜市场东门那几盏灯晚上都不亮", longitude=lon, latitude=lat)
+    CaseSuggestion.objects.create(case=case, model_version="t", created_at=now, suggestions=[
+        {"code": "M002", "confidence": 0.999}, {"code": "M088", "confidence": 0.0006}])
+    html = client_as("supervisor").get("/centre/triage").content.decode()
+    assert "事项建议" in html and "路灯不亮 99%" in html and "100%" not in html
+    assert f'data-matter-for="item-{case.pk}-forms"' in html
+    assert '<option value="M002" selected>' in html
+
+
+def test_a_duplicate_candidate_is_shown_beside_the_report_with_merge(world, now, client_as):
+    from huying.duplicates.models import DuplicateCandidate
+
+    lon, lat = world.point_in(0)
+    master = hotline(world, now - timedelta(hours=3), "幸福路东段下水道堵了，污水漫到路上",
+                     longitude=lon, latitude=lat)
+    case = cs.case_report(actor=None, county=world.county, channel=Channel.CITY_MANAGEMENT,
+                          title="污水外溢", description="幸福路东段污水井冒水外溢",
+                          longitude=lon, latitude=lat, now=now)
+    candidate = DuplicateCandidate.objects.create(
+        case=case, master=master, score=0.93, distance_m=12, created_at=now,
+        reasons=[{"key": "%(metres)d m apart", "params": {"metres": 12}}])
+    html = client_as("supervisor").get("/centre/triage").content.decode()
+    assert "疑似重复：1 件" in html and "本件" in html and "相距 12 米" in html
+    assert f'hx-post="/centre/duplicates/{candidate.pk}/merge"' in html

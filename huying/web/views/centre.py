@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from urllib.parse import quote
 
@@ -49,6 +50,7 @@ from huying.supervision.models import (
     SlipStatus,
     Stage,
 )
+from huying.web.actions import ActionForm
 from huying.web.queues import CASE, QueueFilters
 from huying.web.views.boards import BoardItem, board_item, default_form, require_roles, run_inline
 from huying.web.views.common import is_htmx, now, text
@@ -72,8 +74,12 @@ def triage_item(user: User, case: Case, when: datetime,
     if case.called_by_id and case.status_reason:
         item.details.append((_("Why the county is needed"), case.status_reason))
     if panel is None:
-        panel = triage_panels([case])[case.pk]
+        panel = triage_panels([case], on=timezone.localdate(when))[case.pk]
     item.triage = panel
+    if panel.top_matter and case.matter_type_id is None:
+        # The model's first suggestion comes preselected; the chips change it in one click.
+        item.forms = [_matter_preselected(f, panel.top_matter) if f.action == "register"
+                      else f for f in item.forms]
     if case.matter_type_id is None:
         # Dispatch needs a matter type: the report is registered first, here or on the
         # case page.
@@ -81,6 +87,14 @@ def triage_item(user: User, case: Case, when: datetime,
         if not item.forms:
             item.note = _("Register it and choose its matter type on the case page first.")
     return item
+
+
+def _matter_preselected(form: ActionForm, code: str) -> ActionForm:
+    if form.values.get("matter"):
+        return form  # what the user posted stays
+    form.fields = [replace(f, initial=code) if f.name == "matter" and not f.initial else f
+                   for f in form.fields]
+    return form
 
 
 def _source(rows, source: str):
@@ -109,7 +123,7 @@ def triage_board(request: HttpRequest) -> HttpResponse:
         "matter_type__co_departments")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     cases = list(page.object_list)
-    panels = triage_panels(cases)
+    panels = triage_panels(cases, on=timezone.localdate(when))
     with choices_memo():
         items = [triage_item(user, case, when, panels[case.pk]) for case in cases]
     if items:

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from huying.cases.models import Case
 from huying.duplicates.selectors import CandidateView, open_candidates_for
 from huying.gazetteer.models import LocationSource
 from huying.gazetteer.selectors import LocationSummary, case_locations_for
+from huying.routing.selectors import CaseSuggestions, suggestions_for_cases
 from huying.sensitive.selectors import flags_for
 
 
@@ -26,6 +28,14 @@ class TriagePanel:
     sensitive: list[SensitiveReason] = field(default_factory=list)
     location: LocationSummary | None = None
     duplicates: list[CandidateView] = field(default_factory=list)
+    suggestions: CaseSuggestions | None = None
+
+    @property
+    def top_matter(self) -> str | None:
+        """The matter the model thinks most likely, to preselect when registering."""
+        if self.suggestions is None or not self.suggestions.items:
+            return None
+        return self.suggestions.items[0].code
 
     @property
     def location_shown(self) -> bool:
@@ -37,11 +47,13 @@ class TriagePanel:
 
     @property
     def empty(self) -> bool:
-        return not (self.sensitive or self.location_shown or self.duplicates)
+        return not (self.sensitive or self.location_shown or self.duplicates
+                    or self.top_matter)
 
 
-def triage_panels(cases: Sequence[Case]) -> dict[int, TriagePanel]:
-    """The findings for each case of a board page, in a fixed number of queries."""
+def triage_panels(cases: Sequence[Case], *, on: date) -> dict[int, TriagePanel]:
+    """The findings for each case of a board page, in a fixed number of queries; matter
+    suggestions described by the catalogue in force on `on`."""
     panels = {case.pk: TriagePanel() for case in cases}
     for case_id, flag in flags_for(panels).items():
         panels[case_id].sensitive = [SensitiveReason(h["name"], "、".join(h["words"]))
@@ -50,4 +62,6 @@ def triage_panels(cases: Sequence[Case]) -> dict[int, TriagePanel]:
         panels[case_id].location = summary
     for case_id, candidates in open_candidates_for(list(panels)).items():
         panels[case_id].duplicates = candidates
+    for case_id, suggestions in suggestions_for_cases(list(panels), on=on).items():
+        panels[case_id].suggestions = suggestions
     return panels

@@ -234,6 +234,23 @@
     initReport(root);
   }
 
+  // On a board, a matter suggestion chip selects its matter in that case's register form.
+  document.addEventListener("click", function (e) {
+    var chip = e.target.closest("[data-matter][data-matter-for]");
+    if (!chip) { return; }
+    var box = document.getElementById(chip.dataset.matterFor);
+    var select = box && box.querySelector("select[name=matter]");
+    if (!select) { return; }
+    if (box.classList.contains("collapse") && !box.classList.contains("show")) {
+      box.classList.add("show");
+    }
+    select.value = chip.dataset.matter;
+    select.dispatchEvent(new Event("change", {bubbles: true}));
+    chip.parentNode.querySelectorAll("[data-matter]").forEach(function (c) {
+      c.classList.toggle("active", c === chip);
+    });
+  });
+
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:load", function (e) { init(e.target); });
   document.addEventListener("htmx:afterSwap", function (e) {
