@@ -26,6 +26,7 @@ setup: $(STAMP)
 demo: setup
 	@$(BIN)/huying collectstatic --noinput -v 0
 	@$(BIN)/huying demo seed
+	@$(BIN)/huying routing train
 	@$(BIN)/huying demo simulate
 	@$(BIN)/huying demo logins
 	@echo "==> 演示服务：http://127.0.0.1:8000/   （Ctrl+C 结束）"

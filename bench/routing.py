@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import time
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bench.sweep import setup_django
@@ -33,6 +34,9 @@ def one_core() -> None:
 
 def rate(n: int, seconds: float) -> float:
     return n / seconds if seconds else float("inf")
+
+
+SECOND_AUTHOR = Path(__file__).parent / "data" / "routing_second_author.jsonl"
 
 
 def run(*, rows: int) -> None:
@@ -105,3 +109,10 @@ def run(*, rows: int) -> None:
           f"keyword lookup top-1 {k1:.1%} top-3 {k3:.1%}")
     print(f"  held-out split of the training corpus ({held['n']} texts): top-1 "
           f"{held['top1']:.1%} top-3 {held['top3']:.1%}, calibration error {held['ece']:.3f}")
+    second = labelled_read(SECOND_AUTHOR)
+    tops = classifier.top([r["text"] for r in second])
+    top1 = sum(t[0].code == r["code"] for t, r in zip(tops, second, strict=True)) / len(second)
+    top3 = sum(r["code"] in {s.code for s in t}
+               for t, r in zip(tops, second, strict=True)) / len(second)
+    print(f"  second author's texts ({len(second)}, bench/data, written apart from the corpus): "
+          f"top-1 {top1:.1%} top-3 {top3:.1%}")
