@@ -16,6 +16,8 @@ from huying.gazetteer.selectors import LocationSummary, case_locations_for
 from huying.routing.selectors import CaseSuggestions, suggestions_for_cases
 from huying.sensitive.selectors import flags_for
 
+SECOND_THOUGHTS = 0.05
+
 
 @dataclass(frozen=True)
 class SensitiveReason:
@@ -29,6 +31,18 @@ class TriagePanel:
     location: LocationSummary | None = None
     duplicates: list[CandidateView] = field(default_factory=list)
     suggestions: CaseSuggestions | None = None
+    matter_code: str | None = None  # the matter the case is registered under, if any
+
+    @property
+    def shown_suggestions(self) -> list:
+        """The first suggestion, and the others a person might weigh (5 % or more); none
+        when the case is already registered under the model's first choice."""
+        if self.suggestions is None or not self.suggestions.items:
+            return []
+        first, *others = self.suggestions.items
+        if self.matter_code == first.code:
+            return []
+        return [first, *(s for s in others if s.confidence >= SECOND_THOUGHTS)]
 
     @property
     def top_matter(self) -> str | None:
@@ -48,13 +62,14 @@ class TriagePanel:
     @property
     def empty(self) -> bool:
         return not (self.sensitive or self.location_shown or self.duplicates
-                    or self.top_matter)
+                    or self.shown_suggestions)
 
 
 def triage_panels(cases: Sequence[Case], *, on: date) -> dict[int, TriagePanel]:
     """The findings for each case of a board page, in a fixed number of queries; matter
     suggestions described by the catalogue in force on `on`."""
-    panels = {case.pk: TriagePanel() for case in cases}
+    panels = {case.pk: TriagePanel(matter_code=case.matter_type.code if case.matter_type_id
+                                   else None) for case in cases}
     for case_id, flag in flags_for(panels).items():
         panels[case_id].sensitive = [SensitiveReason(h["name"], "、".join(h["words"]))
                                      for h in flag.hits]
