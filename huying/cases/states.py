@@ -262,6 +262,9 @@ EVENTS = {
     "evaluate": (_("evaluate"), _("Evaluated")),
     "redispatch": (_("redispatch"), _("Redispatched")),
     "refused": (_("refuse"), _("Refused by a list")),
+    # A duplicate suggestion a person judged wrong (huying/duplicates/services.py).
+    "dismiss_duplicate": (_("dismiss a duplicate suggestion"),
+                          _("Not a duplicate of the suggested case")),
     "flag_sensitive": (_("flag as stability-sensitive"), _("Flagged as stability-sensitive")),
     # Set by the gazetteer from the report's words (huying/gazetteer/subscribers.py).
     "locate": (_("locate by the address"), _("Located by the address text")),

@@ -15,8 +15,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from huying.cases.events import event_append
 from huying.cases.models import Case
-from huying.cases.services import case_merge
+from huying.cases.services import case_lock, case_merge
 from huying.cases.states import CASE, OPEN_CASE, actor_may
 from huying.catalog.selectors import matter_relations
 from huying.common.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
@@ -95,6 +96,10 @@ def duplicate_dismiss(*, candidate: DuplicateCandidate, actor: User, now: dateti
     if not actor_may(actor, CASE["merge"], case=candidate.case):
         raise PermissionDenied(_("You may not decide on the duplicates of case %(number)s.")
                                % {"number": candidate.case.number})
+    case = case_lock(candidate.case)
+    event_append(case=case, actor=actor, action="dismiss_duplicate", from_status=case.status,
+                 to_status=case.status, now=now,
+                 payload={"master": candidate.master.number, "score": candidate.score})
     return _decide(candidate, status=CandidateStatus.DISMISSED, actor=actor, now=now)
 
 

@@ -75,6 +75,12 @@ def test_dismissing_needs_the_right_to_merge(world, candidate):
     assert decided.status == CandidateStatus.DISMISSED
     decided.case.refresh_from_db()
     assert decided.case.status == CaseStatus.REGISTERED
+    # The record says who judged it no duplicate, of which case; the refusal left none.
+    from huying.cases.models import CaseEvent
+
+    (event,) = CaseEvent.objects.filter(case=decided.case, action="dismiss_duplicate")
+    assert event.actor == world.user("initiator_a")
+    assert event.payload["master"] == decided.master.number
 
 
 def test_the_system_merges_only_with_the_score_that_decided(world, candidate):
