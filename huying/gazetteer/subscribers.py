@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
-
 from huying.cases.domain_events import CaseReported
 from huying.common.bus import Phase, subscribe
+from huying.common.isolation import run_isolated
 from huying.gazetteer.services import case_location_record
 
 logger = logging.getLogger(__name__)
@@ -21,11 +20,6 @@ def locate_by_address(event: CaseReported) -> None:
     report, so a text-located case can be registered in the same flow. A failure here must
     never lose the report: it runs in a savepoint and is logged."""
     case = event.case
-    before = {name: getattr(case, name) for name in LOCATED_FIELDS}
-    try:
-        with transaction.atomic():
-            case_location_record(case=case, now=event.at)
-    except Exception:
-        for name, value in before.items():  # the savepoint rolled back: so does the object
-            setattr(case, name, value)
-        logger.exception("locating case %s by its address failed", case.number)
+    run_isolated(lambda: case_location_record(case=case, now=event.at), logger=logger,
+                 failure=f"locating case {case.number} by its address failed",
+                 instance=case, fields=LOCATED_FIELDS)

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import logging
 
-from django.db import transaction
-
 from huying.cases.domain_events import CaseReported
 from huying.common.bus import Phase, subscribe
+from huying.common.isolation import run_isolated
 from huying.routing.services import (
     auto_dispatch_threshold,
     case_dispatch_automatically,
@@ -26,11 +25,8 @@ log = logging.getLogger(__name__)
 
 @subscribe(CaseReported)
 def suggest_matter_types(event: CaseReported) -> None:
-    try:
-        with transaction.atomic():
-            case_suggestion_record(case=event.case, now=event.at)
-    except Exception:
-        log.exception("routing: no suggestion for case %s", event.case.number)
+    run_isolated(lambda: case_suggestion_record(case=event.case, now=event.at), logger=log,
+                 failure=f"routing: no suggestion for case {event.case.number}")
 
 
 @subscribe(CaseReported, when=Phase.ON_COMMIT)
