@@ -11,6 +11,7 @@ names, read once per process), and two parts compare by cosine.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -87,10 +88,21 @@ class TextProfile:
 
     @classmethod
     def of(cls, text: str) -> TextProfile:
+        """The profile of a text; the earlier reports near a new one are read again and
+        again by the reports that follow, so profiles are kept per process by text."""
+        return _profile(text)
+
+    @classmethod
+    def computed(cls, text: str) -> TextProfile:
         normal = normalise(text)
         problem, places = split_place(normal)
         return cls(problem=_vector(grams(problem)), places=_vector(grams("|".join(places))),
                    concepts=frozenset(concepts_of(normal)))
+
+
+@functools.lru_cache(maxsize=8192)
+def _profile(text: str) -> TextProfile:
+    return TextProfile.computed(text)
 
 
 def concept_overlap(a: frozenset[str], b: frozenset[str]) -> float:
