@@ -16,16 +16,13 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from huying.cases.access import case_get_visible
-from huying.common.errors import NotFound
 from huying.duplicates import selectors, services
 from huying.duplicates.models import DuplicateCandidate
 from huying.duplicates.selectors import CandidateView
 from huying.org.auth import api_auth
-from huying.org.models import User
 
 router = Router(tags=["重复件"], auth=api_auth)
 
@@ -75,14 +72,6 @@ def decision_out(candidate: DuplicateCandidate) -> DecisionOut:
                        master_number=candidate.master.number)
 
 
-def visible_candidate(user: User, candidate_id: int) -> DuplicateCandidate:
-    candidate = selectors.candidate_get_visible(user, candidate_id)
-    if candidate is None:
-        raise NotFound(_("Duplicate suggestion %(id)s was not found or is not yours to see.")
-                       % {"id": candidate_id})
-    return candidate
-
-
 @router.get("/cases/{number}/duplicates", response=list[CandidateOut])
 def case_duplicates(request: HttpRequest, number: str):
     case = case_get_visible(request.user, number)
@@ -91,13 +80,13 @@ def case_duplicates(request: HttpRequest, number: str):
 
 @router.post("/duplicates/{candidate_id}/merge", response=DecisionOut)
 def duplicate_merge(request: HttpRequest, candidate_id: int):
-    candidate = visible_candidate(request.user, candidate_id)
+    candidate = selectors.candidate_get_visible(request.user, candidate_id)
     return decision_out(services.duplicate_merge(candidate=candidate, actor=request.user,
                                                  now=timezone.now()))
 
 
 @router.post("/duplicates/{candidate_id}/dismiss", response=DecisionOut)
 def duplicate_dismiss(request: HttpRequest, candidate_id: int):
-    candidate = visible_candidate(request.user, candidate_id)
+    candidate = selectors.candidate_get_visible(request.user, candidate_id)
     return decision_out(services.duplicate_dismiss(candidate=candidate, actor=request.user,
                                                    now=timezone.now()))

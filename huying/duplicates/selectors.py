@@ -11,10 +11,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from huying.cases.access import cases_visible_to
 from huying.cases.models import Case, CaseStatus, channel_label
 from huying.cases.states import CASE, OPEN_CASE
+from huying.common.errors import NotFound
 from huying.duplicates.models import CandidateStatus, DuplicateCandidate
 from huying.duplicates.scoring import Limits, Side
 from huying.org.models import User
@@ -157,8 +159,12 @@ def candidates_of_case(user: User, case: Case) -> list[CandidateView]:
     return [candidate_view(c) for c in rows]
 
 
-def candidate_get_visible(user: User, candidate_id: int) -> DuplicateCandidate | None:
-    """The candidate if the user sees both of its cases; None otherwise (a 404)."""
+def candidate_get_visible(user: User, candidate_id: int) -> DuplicateCandidate:
+    """The candidate if the user sees both of its cases; `NotFound` (404) otherwise."""
     visible = cases_visible_to(user)
-    return (_candidates().filter(pk=candidate_id, case__in=visible, master__in=visible)
-            .first())
+    candidate = (_candidates().filter(pk=candidate_id, case__in=visible, master__in=visible)
+                 .first())
+    if candidate is None:
+        raise NotFound(_("Duplicate suggestion %(id)s was not found or is not yours to see.")
+                       % {"id": candidate_id})
+    return candidate

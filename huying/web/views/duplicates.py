@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from huying.common.errors import DomainError
+from huying.common.errors import DomainError, NotFound
 from huying.duplicates import selectors, services
 from huying.duplicates.models import DuplicateCandidate
 from huying.web.views.boards import back_to
@@ -33,10 +33,10 @@ Decide = Callable[..., DuplicateCandidate]
 def _decide(request: HttpRequest, candidate_id: int, decide: Decide, done: str
             ) -> HttpResponse:
     user = request.user
-    candidate = selectors.candidate_get_visible(user, candidate_id)
-    if candidate is None:
-        raise Http404(_("Duplicate suggestion %(id)s was not found or is not yours to see.")
-                      % {"id": candidate_id})
+    try:
+        candidate = selectors.candidate_get_visible(user, candidate_id)
+    except NotFound as error:
+        raise Http404(error.message) from None
     context = {"candidate": selectors.candidate_view(candidate)}
     try:
         candidate = decide(candidate=candidate, actor=user, now=now())

@@ -56,11 +56,7 @@ def report_suggestions(request: HttpRequest) -> HttpResponse:
         found, _raw = matter_suggestions(text=typed, county=county, on=timezone.localdate())
         # A chip of 0 % would only be noise.
         items = [s for s in found if s.code in offered and s.confidence >= CHIP_MIN]
-    return render(request, "web/_routing_chips.html",
-                  # Never "100 %": the model is calibrated, not certain.
-                  {"suggestions": [{"code": s.code, "name": s.name,
-                                    "percent": min(round(s.confidence * 100), 99)}
-                                   for s in items]})
+    return render(request, "web/_routing_chips.html", {"suggestions": items})
 
 
 @require_GET
