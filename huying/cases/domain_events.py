@@ -155,3 +155,13 @@ class CaseStatusChanged(DomainEvent):
     to_status: str
     event: CaseEvent
     at: datetime
+
+
+@dataclass(frozen=True)
+class CaseChanged(DomainEvent):
+    """Something about a case changed: published for every event appended to its record (and
+    by the few writes that touch a case without one, e.g. a citizen's rating), so that the
+    figures derived from cases can be brought up to date."""
+
+    case_id: int
+    at: datetime

@@ -15,7 +15,9 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from huying.cases.domain_events import CaseChanged
 from huying.cases.models import Case, CaseEvent
+from huying.common import bus
 from huying.org.models import User
 
 
@@ -49,10 +51,12 @@ def event_append(*, case: Case, actor: User | None, action: str, from_status: st
     content = event_content(case_id=case.pk, seq=seq, actor_id=actor.pk if actor else None,
                             action=action, from_status=from_status, to_status=to_status,
                             payload=payload, at=now)
-    return CaseEvent.objects.create(
+    event = CaseEvent.objects.create(
         case=case, seq=seq, actor=actor, action=action, from_status=from_status,
         to_status=to_status, payload=payload, at=now, prev_hash=prev_hash,
         hash=chain_hash(prev_hash, content))
+    bus.publish(CaseChanged(case_id=case.pk, at=now))
+    return event
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,12 @@ from django.utils.translation import gettext as _
 
 from huying.cases import flows
 from huying.cases.attachments import GIF, JPEG, PNG, WEBP, clean_name, extension_of, sniff
+from huying.cases.domain_events import CaseChanged
 from huying.cases.models import Case, CaseStatus, Channel
 from huying.cases.states import DONE_CASE
 from huying.citizens.models import CitizenRating, CitizenRatingChoice, CitizenReport, PhoneCode
 from huying.citizens.sms import SmsNotSent, sms_backend
+from huying.common import bus
 from huying.common.errors import DomainError, TransitionNotAllowed, ValidationFailed
 from huying.org.models import OrgUnit
 
@@ -291,5 +293,7 @@ def citizen_rating_add(*, report: CitizenReport, rating: str, comment: str, now:
     if case.status not in DONE_CASE:
         raise TransitionNotAllowed(_("You can rate the outcome once the case is finished."),
                                    code="not_finished", status=case.status)
-    return CitizenRating.objects.create(report=report, case=case, cycle=case.cycle,
-                                        rating=rating, comment=comment, rated_at=now)
+    citizen_rating = CitizenRating.objects.create(report=report, case=case, cycle=case.cycle,
+                                                  rating=rating, comment=comment, rated_at=now)
+    bus.publish(CaseChanged(case_id=case.pk, at=now))
+    return citizen_rating
