@@ -232,7 +232,7 @@ def indicator_table(request: HttpRequest) -> HttpResponse:
         for _name, values in columns:
             value = values[index].value
             cells.append(value)
-        rows.append((str(item.name), cells))
+        rows.append((str(item.name), str(item.definition), cells))
     return render(request, "web/assessment/indicators.html",
                   period_context(request, kind, day) | {
                       "section": "indicators", "columns": [name for name, _v in columns],
