@@ -116,6 +116,7 @@ class CaseFacts:
     level: str
     cycle: int
     called: bool
+    call_bounced: bool
     sensitive: bool
     urgent: bool
     reported_at: datetime
@@ -182,7 +183,10 @@ def case_measures(case: CaseFacts) -> dict[str, int]:
                                      or case.dispatched_at is not None),
         "called": case.called,
         "call_approved": case.called and case.level == CaseLevel.COUNTY,
+        "call_bounced": case.called and case.call_bounced,
         "dispatched": case.dispatched_at is not None,
+        "dispatch_accurate": case.dispatched_at is not None and not any(
+            a.status == AssignmentStatus.RETURNED for a in case.assignments),
         "signed": any(a.signed_at is not None for a in leads),
         "responded": responded or any(a.replied_at is not None for a in leads),
         "replied": case.replied_at is not None,

@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 CASE_MEASURES: tuple[str, ...] = (
     "received", "accepted", "rejected", "merged",
     "resolved", "resolved_grid", "resolved_community", "resolved_town",
-    "transferred", "called", "call_approved", "dispatched", "signed", "responded",
+    "transferred", "called", "call_approved", "call_bounced", "dispatched",
+    "dispatch_accurate", "signed", "responded",
     "replied", "closed", "done", "open", "overdue", "sensitive", "urgent",
     "status_reported", "status_registered", "status_rejected", "status_merged",
     "status_local", "status_resolved", "status_awaiting_approval", "status_triage",
