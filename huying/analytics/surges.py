@@ -20,9 +20,9 @@ The rule, for the window of `window_days` days ending on `last`:
   min_ratio × median`. The floors keep small numbers quiet: a grid going from 0 to 2
   reports a week is not a warning.
 * **Since when.** A change point by CUSUM: each day's excess over its own expected value
-  (the median of the same weekday in the baseline weeks) is summed backwards from `last`;
-  the start of the run with the largest sum within `since_lookback_days` is the first day
-  of the surge.
+  (the mean of the same weekday in the baseline weeks, plus an allowance of half a Poisson
+  standard deviation) is summed backwards from `last`; the start of the run with the
+  largest sum within `since_lookback_days` is the first day of the surge.
 
 `expected_low`–`expected_high` is the range of window counts the rule considers normal
 (median ± z_threshold · scale, never below 0).
@@ -118,9 +118,13 @@ def _scale(values: list[int], centre: float) -> float:
 
 def surge_since(series: Series, *, last: date, rules: SurgeRules,
                 history_start: date | None = None) -> date | None:
-    """The first day of the current run above the key's own daily baseline (CUSUM change
+    """The first day of the current run above the key's own daily baseline (a CUSUM change
     point): the start of the suffix, ending on `last`, whose summed excess is largest.
-    None when no suffix has a positive excess."""
+
+    A day's excess is its count less its expected count (the mean of the same weekday in
+    the baseline weeks) less an allowance of half a Poisson standard deviation, so that
+    the ordinary ups and downs before a surge do not add up into an earlier start. None when
+    no suffix has a positive excess."""
     best, best_sum, running = None, 0.0, 0.0
     for back in range(rules.since_lookback_days):
         day = last - timedelta(days=back)
@@ -130,8 +134,8 @@ def surge_since(series: Series, *, last: date, rules: SurgeRules,
                          for w in range(1, rules.baseline_weeks + 1)
                          if history_start is None
                          or day - timedelta(days=7 * w) >= history_start]
-        expected = median(same_weekdays) if same_weekdays else 0.0
-        running += _count(series, day) - expected
+        expected = sum(same_weekdays) / len(same_weekdays) if same_weekdays else 0.0
+        running += _count(series, day) - expected - 0.5 * math.sqrt(max(expected, 1.0))
         if running > best_sum:  # strictly: of equal sums, the later (shorter) run
             best, best_sum = day, running
     return best
