@@ -27,9 +27,9 @@ class WarningKind(models.TextChoices):
 
 
 class WarningState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Not yet handled")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", _("Warning closed")
 
 
 __all__ = ["LIVE_STATES", "EarlyWarning", "WarningKind", "WarningState"]
@@ -61,7 +61,7 @@ class EarlyWarning(models.Model):
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     closed_by = models.ForeignKey("org.User", null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+", verbose_name=_("closed by"))
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("time closed"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

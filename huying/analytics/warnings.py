@@ -54,7 +54,12 @@ from huying.cases.models import Case
 from huying.cases.states import OPEN_CASE, WITHDRAWN_CASE
 from huying.catalog.models import MatterType
 from huying.catalog.selectors import matter_relations
-from huying.common.errors import NotFound, PermissionDenied, TransitionNotAllowed
+from huying.common.errors import (
+    NotFound,
+    PermissionDenied,
+    TransitionNotAllowed,
+    ValidationFailed,
+)
 from huying.common.messages import Message, join, literal, message
 from huying.org.models import OrgUnit, User
 from huying.supervision import services as sv
@@ -595,7 +600,13 @@ def warning_visible(user: User, warning_id: int) -> EarlyWarning:
     return warning
 
 
-def _locked(warning: EarlyWarning, actor: User) -> EarlyWarning:
+NOTE_MAX = 500
+
+
+def _locked(warning: EarlyWarning, actor: User, note: str) -> EarlyWarning:
+    if len(note) > NOTE_MAX:
+        raise ValidationFailed(_("Keep the note under %(n)d characters.") % {"n": NOTE_MAX},
+                               field="note")
     if not may_handle_warnings(actor, warning.county):
         raise PermissionDenied(_("Only the county's command centre and leaders handle its "
                                  "early warnings."))
@@ -607,7 +618,7 @@ def _locked(warning: EarlyWarning, actor: User) -> EarlyWarning:
 def warning_acknowledge(*, warning: EarlyWarning, actor: User, now: datetime,
                         note: str = "") -> EarlyWarning:
     """Someone has seen it and is looking into it (已知悉); it stays on the lists."""
-    warning = _locked(warning, actor)
+    warning = _locked(warning, actor, note)
     if warning.state != WarningState.OPEN:
         raise TransitionNotAllowed(_("Only an open warning can be acknowledged."))
     warning.state = WarningState.ACKNOWLEDGED
@@ -623,7 +634,7 @@ def warning_acknowledge(*, warning: EarlyWarning, actor: User, now: datetime,
 def warning_close(*, warning: EarlyWarning, actor: User, now: datetime,
                   note: str = "") -> EarlyWarning:
     """Dealt with (已处置): off the lists; the same episode is not raised again."""
-    warning = _locked(warning, actor)
+    warning = _locked(warning, actor, note)
     if warning.state not in LIVE_STATES:
         raise TransitionNotAllowed(_("This warning is already closed."))
     warning.state = WarningState.CLOSED

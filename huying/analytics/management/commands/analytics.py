@@ -63,7 +63,7 @@ class Command(BaseCommand):
             report = warnings_scan(county=county, now=now)
             raised = {w.pk for w in report.raised}
             for warning in [*report.raised, *report.updated]:
-                status = _("new") if warning.pk in raised else _("still")
+                status = _("raised") if warning.pk in raised else _("still present")
                 self.stdout.write(_("[%(status)s] %(kind)s: %(title)s") % {
                     "status": status, "kind": warning.get_kind_display(),
                     "title": warning.title})
