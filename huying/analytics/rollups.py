@@ -21,8 +21,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import F
+from django.db import connection, models, transaction
 
 from huying.analytics import models as tables
 from huying.analytics.contribution import (
@@ -51,6 +50,8 @@ TABLES: dict[str, type[models.Model]] = {
                  "DepartmentDay", "OutcomeDay")
 }
 CHUNK = 500
+# Buckets per upsert statement (SQLite allows 32,766 parameters; a bucket has about 40).
+UPSERT_ROWS = 200
 # A town's call denied by its reviewer or sent back by the centre: "呼叫不是乱呼".
 BOUNCED_CALL = ("call_deny", "send_back")
 
@@ -115,20 +116,38 @@ class Contributor:
         return contribution(facts, tz=self.tz, working_seconds=self.working_seconds)
 
 
+def _upsert_sql(model: type[models.Model], rows: int) -> str:
+    """INSERT … ON CONFLICT (key) DO UPDATE SET m = m + excluded.m, for `rows` buckets: one
+    statement per table that creates the missing buckets and increments the others
+    (PostgreSQL and SQLite ≥ 3.24 alike)."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = [*model.KEY, *model.MEASURES]
+    values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * rows)
+    increments = ", ".join(f"{quote(m)} = {table}.{quote(m)} + excluded.{quote(m)}"
+                           for m in model.MEASURES)
+    return (f"INSERT INTO {table} ({', '.join(quote(c) for c in columns)}) VALUES {values} "
+            f"ON CONFLICT ({', '.join(quote(c) for c in model.KEY)}) DO UPDATE SET "
+            f"{increments}")
+
+
 def _apply(difference: Entries) -> None:
-    """Add `difference` to the tables: create missing buckets, then increment, key order."""
+    """Add `difference` to the tables: one upsert per table, buckets in key order (so that
+    concurrent refreshes lock them in the same order)."""
     by_table: dict[str, list[tuple[tuple[object, ...], dict[str, int]]]] = defaultdict(list)
     for (table, key), delta in difference.items():
         by_table[table].append((key, delta))
-    for table in sorted(by_table):
-        model = TABLES[table]
-        rows = sorted(by_table[table], key=lambda item: repr(item[0]))
-        model.objects.bulk_create(
-            [model(**dict(zip(model.KEY, key, strict=True))) for key, _delta in rows],
-            ignore_conflicts=True)
-        for key, delta in rows:
-            model.objects.filter(**dict(zip(model.KEY, key, strict=True))).update(
-                **{name: F(name) + value for name, value in delta.items()})
+    with connection.cursor() as cursor:
+        for table in sorted(by_table):
+            model = TABLES[table]
+            rows = sorted(by_table[table], key=lambda item: repr(item[0]))
+            for start in range(0, len(rows), UPSERT_ROWS):
+                chunk = rows[start:start + UPSERT_ROWS]
+                params: list[object] = []
+                for key, delta in chunk:
+                    params.extend(key)
+                    params.extend(delta.get(m, 0) for m in model.MEASURES)
+                cursor.execute(_upsert_sql(model, len(chunk)), params)
 
 
 def rollups_refresh(case_ids: Iterable[int], *, now: datetime) -> int:
