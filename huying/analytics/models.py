@@ -142,3 +142,4 @@ class RollupQueue(models.Model):
 
     class Meta:
         verbose_name = _("rollup queue entry")
+from huying.analytics.models_warnings import *  # noqa

@@ -9,6 +9,8 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
 from huying.analytics.rollups import rollups_refresh_queued
+from huying.analytics.warnings import warnings_scan
+from huying.org.models import Level, OrgUnit
 
 log = logging.getLogger(__name__)
 
@@ -20,3 +22,15 @@ def rollups_every_minute() -> None:
     done = rollups_refresh_queued(now=timezone.now())
     if done:
         log.info("rollups: %d queued cases refreshed", done)
+
+
+@db_periodic_task(crontab(minute="7"))
+@lock_task("huying-warnings")
+def warnings_every_hour() -> None:
+    """Early warning: surges, repeated reports and sensitive clusters of every county."""
+    now = timezone.now()
+    for county in OrgUnit.objects.filter(level=Level.COUNTY, active=True).order_by("code"):
+        report = warnings_scan(county=county, now=now)
+        if report.raised or report.subsided:
+            log.info("warnings %s: %d raised, %d updated, %d subsided", county.code,
+                     len(report.raised), len(report.updated), len(report.subsided))

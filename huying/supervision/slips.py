@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from huying.analytics.models_warnings import EarlyWarning
+from huying.analytics.warnings import warning_cases, warnings_live
 from huying.assessment import selectors as assessment_selectors
 from huying.cases import validation
 from huying.cases.models import Assignment, AssignmentStatus, Case, Evaluation, Rating
@@ -129,15 +131,18 @@ class PromptDigest:
     difficult: list[Case]
     sensitive: list[Case]
     sensitive_reasons: dict[int, str] = field(default_factory=dict)
+    warnings: list[EarlyWarning] = field(default_factory=list)
+    warning_cases: list[Case] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.hot or self.difficult or self.sensitive)
+        return not (self.hot or self.difficult or self.sensitive or self.warnings)
 
 
 def prompt_digest(*, county: OrgUnit, now: datetime) -> PromptDigest:
     """Hot matters (many reports of one type in one town over the last days), difficult ones
-    (overdue, reopened, returned) and stability-sensitive ones still open."""
+    (overdue, reopened, returned), stability-sensitive ones still open and the county's
+    open early warnings (`analytics.warnings`) with their explanations."""
     days = getattr(settings, "HUYING_PROMPT_HOT_DAYS", 3)
     threshold = getattr(settings, "HUYING_PROMPT_HOT_THRESHOLD", 3)
     limit = getattr(settings, "HUYING_PROMPT_LIMIT", 30)
@@ -163,7 +168,9 @@ def prompt_digest(*, county: OrgUnit, now: datetime) -> PromptDigest:
         .order_by("reported_at", "pk")[:limit])
     reasons = {case_id: "；".join(f"{h['name']}（{'、'.join(h['words'])}）" for h in flag.hits)
                for case_id, flag in flags_for(c.pk for c in sensitive).items()}
-    return PromptDigest(hot, hot_cases, difficult, sensitive, reasons)
+    warnings = warnings_live(county, limit=limit)
+    linked = [case for cases in warning_cases(warnings).values() for case in cases[:3]]
+    return PromptDigest(hot, hot_cases, difficult, sensitive, reasons, warnings, linked)
 
 
 def prompt_body(digest: PromptDigest) -> Message:
@@ -181,6 +188,11 @@ def prompt_body(digest: PromptDigest) -> Message:
                       number=c.number, title=c.title, reason=digest.sensitive_reasons[c.pk])
               if c.pk in digest.sensitive_reasons else literal(f"  {c.number} {c.title}")
               for c in digest.sensitive]
+    if digest.warnings:
+        lines.append(message(gettext_noop("4. Early warnings (%(count)d)"),
+                             count=len(digest.warnings)))
+        lines += [message(gettext_noop("  %(title)s: %(explanation)s"), title=w.title,
+                          explanation=w.explanation) for w in digest.warnings]
     return join(lines, "\n")
 
 
@@ -193,7 +205,7 @@ def slip_issue_prompt(*, county: OrgUnit, day: date, now: datetime) -> Slip:
         return existing
     digest = prompt_digest(county=county, now=now)
     cases = list({c.pk: c for c in (*digest.difficult, *digest.sensitive,
-                                    *digest.hot_cases)}.values())
+                                    *digest.hot_cases, *digest.warning_cases)}.values())
     slip, created = _issue(
         kind=SlipKind.PROMPT, county=county, department=None, cases=cases,
         title=message(gettext_noop("Prompt slip of %(day)s"), day=day.strftime("%Y-%m-%d")),

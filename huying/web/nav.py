@@ -36,6 +36,8 @@ NAV: list[NavItem] = [
     # interviews are there.
     NavItem(_("Supervision"), "web:supervision", "bi-alarm",
             frozenset({Role.SUPERVISOR, Role.LEADER}) | DEPARTMENT_ROLES),
+    NavItem(_("Early warnings"), "web:warnings", "bi-exclamation-triangle",
+            frozenset({Role.SUPERVISOR, Role.LEADER})),
     NavItem(_("Town"), "web:town", "bi-buildings",
             frozenset({Role.INITIATOR, Role.TOWN_REVIEWER})),
     # The entry stays lit on every assessment page.

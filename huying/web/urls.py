@@ -12,6 +12,7 @@ from huying.web.views import (
     report,
     routing,
     town,
+    warnings,
     workbench,
 )
 
@@ -51,6 +52,9 @@ urlpatterns = [
     path("centre/supervision/listed/<str:number>/delist", centre.listed_remove,
          name="listed-remove"),
     # towns and volunteers
+    path("centre/warnings", warnings.warning_list, name="warnings"),
+    path("centre/warnings/<int:warning_id>/<str:action>", warnings.warning_act,
+         name="warning-act"),
     path("town", town.town_page, name="town"),
     path("town/cases/<str:number>/<str:action>", town.town_act, name="town-act"),
     path("town/rally", town.rally_sound, name="rally-sound"),

@@ -5,6 +5,8 @@
 - `rebuild`: empty the tables and fill them again from the cases (after a restore, an
   upgrade that changes a definition, or a failed `verify`). Stop writes meanwhile.
 - `refresh`: apply what is queued now (what the minute job does).
+- `warnings [--county CODE]`: scan for early warnings now (what the hourly job does) and
+  print what was found.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huying.analytics.rollups import rollups_rebuild, rollups_refresh_queued, rollups_verify
+from huying.analytics.warnings import warnings_scan
 from huying.cases.models import Case
+from huying.org.models import Level, OrgUnit
 
 SHOWN = 20
 
@@ -31,6 +35,8 @@ class Command(BaseCommand):
         commands.add_parser("verify", help=_("Recompute from the cases; fail on any difference."))
         commands.add_parser("rebuild", help=_("Rebuild every table from the cases."))
         commands.add_parser("refresh", help=_("Apply the queued changes now."))
+        scan = commands.add_parser("warnings", help=_("Scan for early warnings now."))
+        scan.add_argument("--county", help=_("county code (default: every county)"))
 
     def _progress(self, total: int):
         started = time.monotonic()
@@ -45,8 +51,39 @@ class Command(BaseCommand):
                                   % {"done": done, "total": total, "rate": rate})
         return progress
 
+    def _warnings(self, code: str | None, now) -> None:
+        counties = OrgUnit.objects.filter(level=Level.COUNTY, active=True).order_by("code")
+        if code:
+            counties = counties.filter(code=code)
+            if not counties.exists():
+                raise CommandError(_("No county with the code %(code)s.") % {"code": code})
+        for county in counties:
+            self.stderr.write(_("Scanning %(county)s for early warnings…")
+                              % {"county": county.name})
+            report = warnings_scan(county=county, now=now)
+            raised = {w.pk for w in report.raised}
+            for warning in [*report.raised, *report.updated]:
+                status = _("raised") if warning.pk in raised else _("still present")
+                self.stdout.write(_("[%(status)s] %(kind)s: %(title)s") % {
+                    "status": status, "kind": warning.get_kind_display(),
+                    "title": warning.title})
+                self.stdout.write(f"    {warning.explanation}")
+            for warning in report.subsided:
+                self.stdout.write(_("[%(status)s] %(kind)s: %(title)s") % {
+                    "status": _("subsided"), "kind": warning.get_kind_display(),
+                    "title": warning.title})
+            self.stdout.write(_("%(county)s: %(raised)d new, %(updated)d still present, "
+                                "%(subsided)d subsided, %(suppressed)d already closed.")
+                              % {"county": county.name, "raised": len(report.raised),
+                                 "updated": len(report.updated),
+                                 "subsided": len(report.subsided),
+                                 "suppressed": len(report.suppressed)})
+
     def handle(self, *args: object, command: str, **options: object) -> None:
         now = timezone.now()
+        if command == "warnings":
+            self._warnings(options.get("county"), now)  # type: ignore[arg-type]
+            return
         total = Case.objects.count()
         if command == "refresh":
             done = rollups_refresh_queued(now=now)
