@@ -116,3 +116,13 @@ def build_world(now: datetime, *, effective_from: date = date(2024, 1, 1)) -> Wo
     admin.save()
     world.users["admin"] = admin
     return world
+
+
+def figures_refresh(now: datetime | None = None) -> int:
+    """Apply the rollup refreshes the test's changes queued: after a real commit they run by
+    themselves, but nothing commits inside a test's transaction."""
+    from django.utils import timezone
+
+    from huying.analytics.rollups import rollups_refresh_queued
+
+    return rollups_refresh_queued(now=now or timezone.now())

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from huying.analytics.rollups import rollups_refresh_queued
 from huying.cases import services as cs
 from huying.cases.models import Assignment, Case, Channel, Rating
 from huying.cases.tests.conftest import called, report
@@ -128,4 +129,7 @@ def build_march(world: World) -> Scenario:
     case.refresh_from_db()
     cs.case_autoclose(case=case, now=case.evaluation_due_at + timedelta(minutes=1))
     s.cases["I"], s.assignments["I"] = case, lead
+    # The figures are refreshed after each commit; inside a test's transaction nothing
+    # commits, so apply what the changes queued.
+    rollups_refresh_queued(now=AFTER_MARCH)
     return s

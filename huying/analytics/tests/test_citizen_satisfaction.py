@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
 
 from huying.analytics import indicators as ind
 from huying.citizens import services as citizens
 from huying.citizens.tests.conftest import close_case
+from tests.factories import figures_refresh
+
+
+def around(now):
+    """The whole days from the day before `now` to the day after (indicator periods are
+    whole days)."""
+    first = datetime.combine(timezone.localdate(now) - timedelta(days=1), time.min,
+                             tzinfo=timezone.get_current_timezone())
+    return first, first + timedelta(days=3)
 
 
 def rated(world, now, rating: str, *, grid: int = 0, rated_at=None, evaluation="satisfied"):
@@ -21,11 +32,12 @@ def rated(world, now, rating: str, *, grid: int = 0, rated_at=None, evaluation="
 
 
 def test_citizen_satisfaction_counts_satisfied_and_basically_satisfied(world, now):
-    start, end = now - timedelta(days=1), now + timedelta(days=1)
+    start, end = around(now)
     rated(world, now, "satisfied", evaluation="basically_satisfied")
     rated(world, now, "basically_satisfied")
     rated(world, now, "unsatisfied")
     rated(world, now, "satisfied", rated_at=now + timedelta(days=2))  # after the period
+    figures_refresh(now)
     county = ind.Scope(county=world.county)
     assert ind.citizen_satisfaction_rate(county, start, end) == ind.Ratio(2, 3)
     assert ind.citizen_satisfaction_rate(county, start, end).percent == "66.67%"
@@ -38,9 +50,10 @@ def test_citizen_satisfaction_counts_satisfied_and_basically_satisfied(world, no
 
 
 def test_scopes_of_the_citizen_satisfaction_rate(world, now):
-    start, end = now - timedelta(days=1), now + timedelta(days=1)
+    start, end = around(now)
     rated(world, now, "satisfied")
     rated(world, now, "unsatisfied")
+    figures_refresh(now)
     d05 = ind.Scope(county=world.county, department=world.dept("D05"))
     d07 = ind.Scope(county=world.county, department=world.dept("D07"))
     town_a = ind.Scope(county=world.county, town=world.towns[0])

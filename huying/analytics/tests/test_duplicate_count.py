@@ -12,6 +12,7 @@ from django.test import Client
 from huying.analytics import indicators as ind
 from huying.cases import services as cs
 from huying.cases.models import Case
+from tests.factories import figures_refresh
 
 TZ = ZoneInfo("Asia/Shanghai")
 MARCH = (datetime(2026, 3, 1, tzinfo=TZ), datetime(2026, 4, 1, tzinfo=TZ))
@@ -39,6 +40,7 @@ def month(world, now):
     before = reported(world, grid=0, channel="grid", at=datetime(2026, 2, 27, 9, tzinfo=TZ))
     cs.case_merge(case=before, into=masters[0], actor=world.user("supervisor"), now=day)
     reported(world, grid=0, channel="web", at=day)  # not merged
+    figures_refresh(day)
     return masters, merged
 
 
@@ -52,8 +54,9 @@ def test_a_town_counts_its_own(world, month):
     assert (town.numerator, town.denominator) == (1, 2)
 
 
-def test_per_channel_in_one_query(world, month, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_per_channel_in_one_read(world, month, django_assert_max_num_queries):
+    # one read of the rollups, and the channels' names unless cached
+    with django_assert_max_num_queries(2):
         by_channel = ind.duplicate_count_by_channel(ind.Scope(county=world.county), *MARCH)
     assert {code: (r.numerator, r.denominator) for code, r in by_channel.items()} == {
         "12345": (1, 3), "grid": (2, 2), "web": (0, 1)}

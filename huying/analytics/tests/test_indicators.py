@@ -15,12 +15,17 @@ EXPECTED_COUNTY = {
     "on_time_closure_rate": (3, 4),      # closed A B C I; B's completion was late
     "handling_rate": (5, 7),             # A·D05 A·D25 B C1 C2 D·D05 I (D07 returned)
     "on_time_handling_rate": (4, 5),     # replied A B C1 C2 I; B late
-    "rework_rate": (1, 4),               # evaluated A B C I; C reopened
+    "rework_rate": (1, 4),               # the towns evaluated A B C C; C rated unsatisfied
+                                         # once (I lapsed: no evaluation made)
     "accurate_dispatch_rate": (4, 5),    # dispatched A B C D I; D returned by D07
     "satisfaction_rate": (3, 5),         # A very, B basically, C unsatisfied, C satisfied,
                                          # I automatic satisfied
+    "town_satisfaction_rate": (2, 4),    # made: A very, B basic, C unsatisfied, C satisfied
+    "lapsed_evaluation_share": (1, 5),   # I
     "resolution_rate": (4, 5),
-    "transfer_rate": (6, 8),             # A B C D G I called up; H sent back; E local
+    "transfer_rate": (7, 8),             # A B C D G H I left the grid (H called, then
+                                         # sent back: the grid still could not close it);
+                                         # E resolved by the grid itself
     "response_rate": (4, 7),             # A·D25 cancelled, B late, D·D05 still running
     "signing_rate": (6, 7),              # A·D25 never signed
     "on_time_signing_rate": (5, 7),      # B signed late
@@ -78,6 +83,20 @@ def test_rates_are_aggregate_queries(world, march):
         ind.response_rate(scope, *MARCH)
         ind.satisfaction_rate(scope, *MARCH)
     assert len(queries) == 3
+
+
+def test_the_whole_table_is_three_reads_and_the_working_hours(world, march):
+    with CaptureQueriesContext(connection) as queries:
+        values = ind.indicators_for(ind.Scope(county=world.county), *MARCH)
+    # three reads of the rollups, and the working hours for the average handling time
+    assert len(values) == len(ind.INDICATORS) and len(queries) == 4
+    assert all(value.definition for value in values)
+
+
+def test_indicator_periods_are_whole_days(world, march):
+    start, end = MARCH
+    with pytest.raises(ValueError):
+        ind.closure_rate(ind.Scope(county=world.county), start.replace(hour=9), end)
 
 
 def test_nothing_counts_outside_the_period(world, march):

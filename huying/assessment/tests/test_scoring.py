@@ -30,6 +30,7 @@ from huying.assessment.services import (
 )
 from huying.cases.models import Rating
 from huying.common.errors import PermissionDenied, TransitionNotAllowed
+from tests.factories import figures_refresh
 
 TZ = ZoneInfo("Asia/Shanghai")
 
@@ -173,6 +174,7 @@ def test_beijing_weights_change_the_ranking(world):
     y, (y_lead,) = dispatch(world, lead="D01")
     sign_reply(world, y_lead, signed=at(0, 10), replied=at(3, 10))
     evaluate(world, y, Rating.VERY_SATISFIED, at(4, 9))
+    figures_refresh(at(4, 10))
 
     def scheme(response: str, satisfaction: str) -> Scheme:
         return Scheme.objects.create(name=f"北京 {response}/{satisfaction}",
