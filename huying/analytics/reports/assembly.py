@@ -143,50 +143,6 @@ HEADLINES: list[tuple[str, str, object, object]] = [
      gettext_lazy("Reported in the period and flagged stability-sensitive.")),
 ]
 
-DEFINITIONS = {
-    "closure_rate": gettext_lazy(
-        "Of the cases reported in the period and accepted, the share closed or resolved "
-        "locally."),
-    "on_time_closure_rate": gettext_lazy(
-        "Of the dispatched cases closed in the period, the share where every lead "
-        "department completed in time."),
-    "handling_rate": gettext_lazy(
-        "Of the assignments dispatched in the period (approved returns left out), the "
-        "share replied."),
-    "on_time_handling_rate": gettext_lazy(
-        "Of the assignments dispatched in the period and replied, the share replied by the "
-        "completion due time."),
-    "rework_rate": gettext_lazy(
-        "Of the cases evaluated in the period, the share reopened as unsatisfied at least "
-        "once."),
-    "accurate_dispatch_rate": gettext_lazy(
-        "Of the cases first dispatched in the period, the share with no approved return."),
-    "average_handling_days": gettext_lazy(
-        "Lead assignments replied in the period: working time from dispatch to reply, in "
-        "working days, averaged."),
-    "satisfaction_rate": gettext_lazy(
-        "Very satisfied and satisfied evaluations over the evaluations made in the period "
-        "(lapsed ones count as satisfied)."),
-    "citizen_satisfaction_rate": gettext_lazy(
-        "Satisfied and basically satisfied citizens' ratings over the citizens' ratings "
-        "given in the period."),
-    "resolution_rate": gettext_lazy(
-        "Evaluations in the period accepting the result (very satisfied, satisfied, "
-        "basically satisfied) over the evaluations."),
-    "transfer_rate": gettext_lazy(
-        "Of the cases reported and accepted in the period, the share a town called up and "
-        "the county took on."),
-    "response_rate": gettext_lazy(
-        "Of the assignments dispatched in the period, the share responded to in time."),
-    "signing_rate": gettext_lazy(
-        "Of the assignments dispatched in the period, the share signed for."),
-    "on_time_signing_rate": gettext_lazy(
-        "Of the assignments dispatched in the period, the share signed for in time."),
-    "duplicate_count": gettext_lazy(
-        "Of the cases reported in the period, those merged into another as duplicates."),
-}
-
-
 def _headlines(current: Slice, previous: Slice) -> list[Headline]:
     cases, cases_before = figures.totals(current), figures.totals(previous)
     outcomes, outcomes_before = figures.outcome_totals(current), figures.outcome_totals(previous)
@@ -200,7 +156,7 @@ def _headlines(current: Slice, previous: Slice) -> list[Headline]:
 
 
 def _rate(value: ind.IndicatorValue, previous: ind.IndicatorValue) -> Rate:
-    definition = str(DEFINITIONS.get(value.code, ""))
+    definition = value.definition
     if isinstance(value.value, ind.Ratio):
         before = previous.value
         return Rate(code=value.code, name=value.name, definition=definition,
@@ -227,7 +183,7 @@ def _headline_section(headlines: list[Headline]) -> Section:
         headers=[_("Item"), _("This period"), _("Previous period"), _("Change"),
                  _("Definition")],
         rows=[[h.label, h.value, h.previous, change_text(h.value, h.previous), h.definition]
-              for h in headlines])
+              for h in headlines], wrap=4)
 
 
 def _rate_section(rates: list[Rate]) -> Section:
@@ -241,7 +197,7 @@ def _rate_section(rates: list[Rate]) -> Section:
         code="indicators", title=_("Indicators"),
         headers=[_("Indicator"), _("This period"), _("Previous period"), _("Change"),
                  _("Definition")],
-        rows=rows,
+        rows=rows, wrap=4,
         note=_("A rate reads numerator/denominator (percentage); “—” where nothing was "
                "counted. The average handling time is in working days."))
 

@@ -60,6 +60,7 @@ class Section:
     rows: list[list[Cell]]
     note: str = ""
     empty: str = ""
+    wrap: int | None = None  # the column of long text (definitions), 0-based
 
 
 @dataclass(frozen=True)
