@@ -118,24 +118,37 @@ def check_report_day(day: date, now: datetime) -> None:
 # the parts
 
 
+# The case measures the tables show, and their column headers.
+TREND_MEASURES = ("received", "accepted", "resolved", "dispatched", "done", "overdue")
+COLUMNS = {"received": gettext_lazy("Cases reported"), "accepted": gettext_lazy("Accepted"),
+           "resolved": gettext_lazy("Resolved locally (grid, community, town)"),
+           "dispatched": gettext_lazy("Dispatched to departments"),
+           "done": gettext_lazy("Finished"), "overdue": gettext_lazy("Cases overdue")}
+CHANGE = gettext_lazy("Change on the previous period")
+
+
+def _columns(*names: str) -> list[str]:
+    return [str(COLUMNS[name]) for name in names]
+
+
 HEADLINES: list[tuple[str, str, object, object]] = [
     # (code, source, label, definition); source: "case" counts the cohort reported in the
     # period, "outcome" what happened in it.
-    ("received", "case", gettext_lazy("Reported"),
+    ("received", "case", COLUMNS["received"],
      gettext_lazy("Cases reported in the period, through every channel.")),
-    ("accepted", "case", gettext_lazy("Accepted"),
+    ("accepted", "case", COLUMNS["accepted"],
      gettext_lazy("Reported in the period and taken on (not rejected, not merged).")),
-    ("resolved", "case", gettext_lazy("Resolved locally"),
+    ("resolved", "case", COLUMNS["resolved"],
      gettext_lazy("Reported in the period and resolved by the grid, community or town.")),
     ("called", "case", gettext_lazy("Called up by towns"),
      gettext_lazy("Reported in the period and called up to the county by a town.")),
-    ("dispatched", "case", gettext_lazy("Dispatched to departments"),
+    ("dispatched", "case", COLUMNS["dispatched"],
      gettext_lazy("Reported in the period and dispatched to county departments.")),
-    ("closed", "outcome", gettext_lazy("Closed"),
+    ("closed", "outcome", gettext_lazy("Cases closed"),
      gettext_lazy("Cases closed in the period, whenever reported.")),
-    ("evaluated", "outcome", gettext_lazy("Evaluated"),
+    ("evaluated", "outcome", gettext_lazy("Cases evaluated"),
      gettext_lazy("Evaluations made in the period (lapsed ones counted as satisfied).")),
-    ("overdue", "case", gettext_lazy("Overdue"),
+    ("overdue", "case", COLUMNS["overdue"],
      gettext_lazy("Reported in the period and overdue at the time of generation.")),
     ("merged", "case", gettext_lazy("Duplicates"),
      gettext_lazy("Reported in the period and merged into another case.")),
@@ -180,7 +193,7 @@ def _rates(county: OrgUnit, kind: str, first: date, previous_first: date) -> lis
 def _headline_section(headlines: list[Headline]) -> Section:
     return Section(
         code="headlines", title=_("Overview"),
-        headers=[_("Item"), _("This period"), _("Previous period"), _("Change"),
+        headers=[_("Counted item"), _("This period"), _("Previous period"), str(CHANGE),
                  _("Definition")],
         rows=[[h.label, h.value, h.previous, change_text(h.value, h.previous), h.definition]
               for h in headlines], wrap=4)
@@ -195,7 +208,7 @@ def _rate_section(rates: list[Rate]) -> Section:
         rows.append([rate.name, rate.display, rate.previous_display, change, rate.definition])
     return Section(
         code="indicators", title=_("Indicators"),
-        headers=[_("Indicator"), _("This period"), _("Previous period"), _("Change"),
+        headers=[_("Indicator"), _("This period"), _("Previous period"), str(CHANGE),
                  _("Definition")],
         rows=rows, wrap=4,
         note=_("A rate reads numerator/denominator (percentage); “—” where nothing was "
@@ -213,7 +226,6 @@ def _trend_slice(county: OrgUnit, kind: str, first: date, last: date) -> tuple[S
     return Slice(county=county, first=start, last=last), "month"
 
 
-TREND_MEASURES = ("received", "accepted", "resolved", "dispatched", "done", "overdue")
 
 
 def _trend_section(county: OrgUnit, kind: str, first: date, last: date) -> Section:
@@ -223,8 +235,7 @@ def _trend_section(county: OrgUnit, kind: str, first: date, last: date) -> Secti
               "month": _("Trend of the last 12 months")}
     return Section(
         code="trend", title=titles[grain],
-        headers=[_("Period"), _("Reported"), _("Accepted"), _("Resolved locally"),
-                 _("Dispatched to departments"), _("Finished"), _("Overdue")],
+        headers=[_("Period"), *_columns(*TREND_MEASURES)],
         rows=[[point.label if grain != "week" else _("week of %(day)s") % {
             "day": point.label}] + [point[m] for m in TREND_MEASURES] for point in points],
         note=_("Cases by the period they were reported in, in their state at the time of "
@@ -262,9 +273,9 @@ def _share_section(code: str, title: str, key_header: str, current: Slice, previ
                      share.measures.get("overdue", 0)])
     section = Section(
         code=code, title=title,
-        headers=[_("No."), key_header, _("Reported"), _("Share"), _("Previous period"),
-                 _("Change"), _("Accepted"), _("Resolved locally"),
-                 _("Dispatched to departments"), _("Finished"), _("Overdue")],
+        headers=[_("No."), key_header, *_columns("received"), _("Share of reports"),
+                 _("Previous period"), str(CHANGE),
+                 *_columns("accepted", "resolved", "dispatched", "done", "overdue")],
         rows=rows, empty=_("No cases were reported in this period."),
         note=_("The first %(n)d by reports; the rest summed in one row.") % {"n": TOP})
     return section, shown
@@ -276,8 +287,8 @@ def _department_work_section(current: Slice) -> Section:
     return Section(
         code="departments", title=_("Departments' work"),
         headers=[_("No."), _("Department"), _("Assignments"), _("Signed for"),
-                 _("Signed on time"), _("Replied"), _("Replied on time"), _("Still open"),
-                 _("Overdue")],
+                 _("Signed on time"), _("Assignments replied"), _("Replied on time"),
+                 _("Still open"), _("Assignments overdue")],
         rows=[[index, row.label, row["dispatched"], row["signed"], row["signed_on_time"],
                row["replied"], row["replied_on_time"], row["open"], row["overdue"]]
               for index, row in enumerate(shown, start=1)],
@@ -315,7 +326,7 @@ def _ranking_sections(county: OrgUnit, kind: str, first: date
         rows.append(line)
     department_section = Section(
         code="department_ranking", title=_("Department ranking"),
-        headers=[_("Rank"), _("Department"), _("Score"), *extra, _("Deductions")],
+        headers=[_("Rank"), _("Department"), _("Score"), *extra, _("Number of deductions")],
         rows=rows, empty=_("No department had work in this period."),
         note=_("Scheme: %(scheme)s. Departments with work or deductions in the period.")
         % {"scheme": scheme.name})
@@ -337,14 +348,14 @@ def _ranking_sections(county: OrgUnit, kind: str, first: date
 def _hotspot_section() -> Section:
     # Hotspots are not kept by the platform yet: say so, never guess.
     return Section(code="hotspots", title=_("Hotspots"),
-                   headers=[_("No."), _("Place or matter"), _("Reported")], rows=[],
+                   headers=[_("No."), _("Place or matter"), _("Cases reported")], rows=[],
                    empty=_("No hotspot data for this period."))
 
 
 def _warning_section() -> Section:
     # Early warnings are not kept by the platform yet: say so, never guess.
     return Section(code="warnings", title=_("Open early warnings"),
-                   headers=[_("No."), _("Warning"), _("Since")], rows=[],
+                   headers=[_("No."), _("Early warning"), _("Since")], rows=[],
                    empty=_("No early-warning data for this period."))
 
 
@@ -385,7 +396,7 @@ def _overdue_section(county: OrgUnit, now: datetime,
         code="overdue", title=_("Overdue list"),
         headers=[_("No."), _("Case number"), _("Matter type"), _("Town/street"),
                  _("Department"), _("Time limit"), _("Due"), _("Days overdue"),
-                 _("Clock")],
+                 _("State of the clock")],
         rows=rows, empty=_("Nothing is overdue."),
         note=_("At %(at)s, %(n)s cases are overdue in the county; the %(shown)d longest "
                "overdue are listed (one row per case and department).") % {

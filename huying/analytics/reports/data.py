@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from pydantic import TypeAdapter
 
 Cell = str | int | float | None
+ORDINALS = "一二三四五六七八九十"
 
 
 @dataclass(frozen=True)
@@ -160,3 +161,9 @@ def points_text(current: float | None, previous: float | None) -> str:
     return _("%(delta)s points") % {"delta": f"{delta:+.2f}"}
 
 
+def ordinal(index: int) -> str:
+    """1 → 一, 10 → 十, 11 → 十一, 12 → 十二, 20 → 二十."""
+    if index <= 10:
+        return ORDINALS[index - 1]
+    tens, ones = divmod(index, 10)
+    return (ORDINALS[tens - 1] if tens > 1 else "") + "十" + (ORDINALS[ones - 1] if ones else "")

@@ -49,7 +49,7 @@ def report_workbook(report: Report) -> bytes:
         book = Workbook()
         taken: set[str] = set()
         summary = book.active
-        summary.title = sheet_name(_("Summary"), taken)
+        summary.title = sheet_name(_("Analysis summary"), taken)
         rows = report_facts(report) + [
             [_("Analysis %(n)d") % {"n": index}, sentence]
             for index, sentence in enumerate(report.summary, start=1)]

@@ -14,7 +14,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 
-from huying.analytics.reports.data import Report
+from huying.analytics.reports.data import Report, ordinal
 from huying.supervision.documents import (
     RED,
     TITLE_FONT,
@@ -25,18 +25,9 @@ from huying.supervision.documents import (
 )
 
 REPORT_LANGUAGE = "zh-hans"
-ORDINALS = "一二三四五六七八九十"
 HEADING_FONT = "黑体"
 TABLE_SIZE = 9  # 小五: a table of eleven columns fits an A4 page
 WIDE = 8  # tables with more columns are set on a landscape page
-
-
-def ordinal(index: int) -> str:
-    """1 → 一, 10 → 十, 11 → 十一, 12 → 十二, 20 → 二十."""
-    if index <= 10:
-        return ORDINALS[index - 1]
-    tens, ones = divmod(index, 10)
-    return (ORDINALS[tens - 1] if tens > 1 else "") + "十" + (ORDINALS[ones - 1] if ones else "")
 
 
 def _a4(section, *, landscape: bool = False) -> None:
@@ -65,7 +56,7 @@ def report_document(report: Report) -> bytes:
                                  "its figures are those of that moment."), size=12,
                           align=WD_ALIGN_PARAGRAPH.CENTER)
 
-        paragraph_add(doc, f"{ordinal(1)}、{_('Summary')}", size=16, font=HEADING_FONT)
+        paragraph_add(doc, f"{ordinal(1)}、{_('Analysis summary')}", size=16, font=HEADING_FONT)
         for sentence in report.summary:
             paragraph_add(doc, sentence, size=14, indent=True)
 
