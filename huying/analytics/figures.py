@@ -129,7 +129,10 @@ def _filters(s: Slice) -> dict[str, object]:
     if s.channel is not None:
         filters["channel"] = s.channel
     if s.matter_type is not None:
-        filters["matter_type_id"] = s.matter_type.pk
+        # every catalogue version's row of the same matter (cases keep the version they
+        # were classified under)
+        filters["matter_type_id__in"] = list(
+            MatterType.objects.filter(code=s.matter_type.code).values_list("pk", flat=True))
     if s.domain is not None:
         filters["matter_type_id__in"] = list(
             MatterType.objects.filter(domain=s.domain).values_list("pk", flat=True))
@@ -274,17 +277,29 @@ NONE_LABELS = {
 }
 
 
+def _merged(found: dict[object, Measures], key_of: Mapping[object, object]
+            ) -> dict[object, Measures]:
+    merged: dict[object, Measures] = defaultdict(dict)
+    for key, measures in found.items():
+        into = merged[key_of.get(key, 0)]
+        for name, value in measures.items():
+            into[name] = into.get(name, 0) + value
+    return dict(merged)
+
+
 def _rows(by: str, found: dict[object, Measures], names: tuple[str, ...],
           order: str) -> list[Row]:
-    if by == "domain":
-        domains = dict(MatterType.objects.filter(pk__in=[k for k in found if k])
-                       .values_list("pk", "domain_id"))
-        merged: dict[object, Measures] = defaultdict(dict)
-        for key, measures in found.items():
-            into = merged[domains.get(key, 0)]
-            for name, value in measures.items():
-                into[name] = into.get(name, 0) + value
-        found = dict(merged)
+    if by in ("domain", "matter_type"):
+        # a matter is one row whatever the catalogue version; keyed by its first row's id
+        matters = list(MatterType.objects.filter(pk__in=[k for k in found if k])
+                       .values_list("pk", "code", "domain_id"))
+        if by == "domain":
+            found = _merged(found, {pk: domain for pk, _code, domain in matters})
+        else:
+            first = {}
+            for pk, code, _domain in sorted(matters):
+                first.setdefault(code, pk)
+            found = _merged(found, {pk: first[code] for pk, code, _domain in matters})
     labels = _labels(by, found)
     rows = [Row(key=key, label=labels.get(key) or str(NONE_LABELS.get(by, _("(none)"))),
                 measures=_complete(measures, names))

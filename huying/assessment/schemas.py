@@ -164,15 +164,17 @@ class IndicatorOut(Schema):
     value: float | None = None
     count: int | None = None
     display: str
+    definition: str = ""
 
 
 def indicator_out(item: IndicatorValue) -> IndicatorOut:
     if isinstance(item.value, Ratio):
         return IndicatorOut(code=item.code, name=item.name, numerator=item.value.numerator,
                             denominator=item.value.denominator, rate=item.value.rate,
-                            display=item.display)
+                            display=item.display, definition=item.definition)
     return IndicatorOut(code=item.code, name=item.name, value=item.value.value,
-                        count=item.value.count, display=item.display)
+                        count=item.value.count, display=item.display,
+                        definition=item.definition)
 
 
 class IndicatorsOut(Schema):

@@ -21,6 +21,7 @@ from huying.supervision.documents import slip_document
 from huying.supervision.models import Slip, SlipKind, SlipStatus
 from huying.supervision.sweep import sweep_run
 from huying.supervision.tests.conftest import GREEN, RED, TZ, YELLOW, dispatch
+from tests.factories import figures_refresh
 
 
 def at(*args) -> datetime:
@@ -212,6 +213,7 @@ def test_warning_slip_from_real_town_evaluations(world):
 
     month_of(at(2026, 1, 5, 9, 0), good={"D01", "D07"}, bad={"D05", "D25", "D26"})
     month_of(at(2026, 2, 2, 9, 0), good={"D01", "D25"}, bad={"D05", "D07", "D26"})
+    figures_refresh(at(2026, 3, 1, 8, 0))
     slips = sl.slips_issue_warning_monthly(county=world.county, month=date(2026, 2, 1),
                                            now=at(2026, 3, 1, 9, 0))
     assert sorted(s.department.code for s in slips) == ["D05", "D26"]

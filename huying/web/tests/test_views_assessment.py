@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from huying.assessment.models import Appeal, DeductionStatus
 from huying.assessment.services import deduction_record
 from huying.web.tests.conftest import dispatched
+from tests.factories import figures_refresh
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,7 @@ def deductions(world, now):
     theirs = deduction_record(department=world.dept("D25"), case=case, rule="complete_breach",
                               points=Decimal("1.0"), reason="办结超时", now=now,
                               source_key="test:d25")
+    figures_refresh(now)
     return case, mine, theirs
 
 
