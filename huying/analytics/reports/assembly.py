@@ -243,34 +243,48 @@ def _trend_section(county: OrgUnit, kind: str, first: date, last: date) -> Secti
 
 
 def _shares(current: Sequence[Row], previous: Sequence[Row], limit: int = TOP
-            ) -> tuple[list[Share], Share | None]:
-    before = {row.key: row["received"] for row in previous}
-    rows = [Share(row.label, row["received"], before.get(row.key, 0), row.measures)
-            for row in current if row["received"] or before.get(row.key)]
+            ) -> tuple[list[Share], list[Share], Share | None]:
+    """The rows of both periods (a key reported only before shows with 0), most reported
+    first: all of them, the first `limit`, and the rest summed in one row."""
+    total = sum(row["received"] for row in current)
+    before = {row.key: row for row in previous}
+    keys = [row.key for row in current] + [row.key for row in previous
+                                           if row.key not in {r.key for r in current}]
+    now = {row.key: row for row in current}
+    rows = []
+    for key in keys:
+        row = now.get(key) or before[key]
+        received = now[key]["received"] if key in now else 0
+        prior = before[key]["received"] if key in before else 0
+        if received or prior:
+            rows.append(Share(key, row.label, received, prior,
+                              now[key].measures if key in now else {},
+                              received / total if total else None))
+    rows.sort(key=lambda r: (-r.received, -r.previous, r.label))
     shown, rest = rows[:limit], rows[limit:]
     if not rest:
-        return shown, None
+        return rows, shown, None
     summed: dict[str, int] = {}
     for row in rest:
         for name, value in row.measures.items():
             summed[name] = summed.get(name, 0) + value
-    others = Share(_("Others (%(n)d)") % {"n": len(rest)}, sum(r.received for r in rest),
-                   sum(r.previous for r in rest), summed)
-    return shown, others
+    received = sum(r.received for r in rest)
+    others = Share(None, _("Others (%(n)d)") % {"n": len(rest)}, received,
+                   sum(r.previous for r in rest), summed, received / total if total else None)
+    return rows, shown, others
 
 
 def _share_section(code: str, title: str, key_header: str, current: Slice, previous: Slice,
                    by: str) -> tuple[Section, list[Share]]:
-    shown, others = _shares(figures.breakdown(current, by), figures.breakdown(previous, by))
-    total = sum(r.received for r in shown) + (others.received if others else 0)
+    every, shown, others = _shares(figures.breakdown(current, by),
+                                   figures.breakdown(previous, by))
     rows: list[list[Cell]] = []
     for rank, share in enumerate([*shown, *([others] if others else [])], start=1):
         rows.append([rank if share is not others else "", share.label, share.received,
-                     percent(share.received / total if total else None),
-                     share.previous, change_text(share.received, share.previous),
-                     share.measures.get("accepted", 0), share.measures.get("resolved", 0),
-                     share.measures.get("dispatched", 0), share.measures.get("done", 0),
-                     share.measures.get("overdue", 0)])
+                     percent(share.share), share.previous,
+                     change_text(share.received, share.previous),
+                     *(share.measures.get(name, 0) for name in
+                       ("accepted", "resolved", "dispatched", "done", "overdue"))])
     section = Section(
         code=code, title=title,
         headers=[_("No."), key_header, *_columns("received"), _("Share of reports"),
@@ -278,7 +292,7 @@ def _share_section(code: str, title: str, key_header: str, current: Slice, previ
                  *_columns("accepted", "resolved", "dispatched", "done", "overdue")],
         rows=rows, empty=_("No cases were reported in this period."),
         note=_("The first %(n)d by reports; the rest summed in one row.") % {"n": TOP})
-    return section, shown
+    return section, every
 
 
 def _department_work_section(current: Slice) -> Section:
@@ -288,13 +302,15 @@ def _department_work_section(current: Slice) -> Section:
         code="departments", title=_("Departments' work"),
         headers=[_("No."), _("Department"), _("Assignments"), _("Signed for"),
                  _("Signed on time"), _("Assignments replied"), _("Replied on time"),
-                 _("Still open"), _("Assignments overdue")],
+                 _("Still open"), _("Assignments overdue"), _("Returned (approved)")],
         rows=[[index, row.label, row["dispatched"], row["signed"], row["signed_on_time"],
-               row["replied"], row["replied_on_time"], row["open"], row["overdue"]]
+               row["replied"], row["replied_on_time"], row["open"], row["overdue"],
+               row["returned"]]
               for index, row in enumerate(shown, start=1)],
         empty=_("No assignments were dispatched in this period."),
-        note=_("Assignments (lead and co-handling) dispatched in the period, approved "
-               "returns left out; the first %(n)d by number.") % {"n": TOP})
+        note=_("Assignments (lead and co-handling) dispatched in the period; approved "
+               "returns are counted apart, not as the department's work. The first %(n)d "
+               "by number.") % {"n": TOP})
 
 
 def _score(value: Decimal | None) -> str:

@@ -108,12 +108,15 @@ def report_from_json(data: dict) -> Report:
 
 @dataclass(frozen=True)
 class Share:
-    """A breakdown row with its previous period's count."""
+    """A breakdown row with its previous period's count and its share of the period's
+    reports (None when nothing was reported)."""
 
+    key: object  # 0 or "" for the row of cases without a value (no town, no matter type)
     label: str
     received: int
     previous: int
     measures: dict[str, int]
+    share: float | None = None
 
 
 @dataclass(frozen=True)

@@ -104,21 +104,21 @@ def _outcomes(h: dict[str, Headline], rates: list[Rate]) -> list[str]:
 
 
 def _where(towns: list[Share], matters: list[Share]) -> list[str]:
+    """The town and the matter type with most reports (rows of cases without a town or
+    matter type are not named), and the matter type that rose most."""
     sentences = []
-    total = sum(t.received for t in towns)
-    if towns and towns[0].received:
-        top = towns[0]
-        sentences.append(_("Most reports came from %(town)s (%(n)s, %(share)s of those "
-                           "located in a town).") % {
-            "town": top.label, "n": number(top.received),
-            "share": percent(top.received / total if total else None)})
-    if matters and matters[0].received:
-        top = matters[0]
+    town = next((t for t in towns if t.key and t.received), None)
+    if town is not None:
+        sentences.append(_("Most reports came from %(town)s (%(n)s, %(share)s of the "
+                           "period's reports).") % {
+            "town": town.label, "n": number(town.received), "share": percent(town.share)})
+    named = [m for m in matters if m.key]
+    matter = next((m for m in named if m.received), None)
+    if matter is not None:
         sentences.append(_("The most frequent matter type was %(matter)s (%(n)s).")
-                         % {"matter": top.label, "n": number(top.received)})
-        had_before = sum(m.previous for m in matters)
-        risen = max(matters, key=lambda m: (m.received - m.previous, m.received))
-        if had_before and risen.received > risen.previous:
+                         % {"matter": matter.label, "n": number(matter.received)})
+        risen = max(named, key=lambda m: (m.received - m.previous, m.received))
+        if sum(m.previous for m in matters) and risen.received > risen.previous:
             sentences.append(_("The largest rise was in %(matter)s (%(delta)s more than in "
                                "the previous period).") % {
                 "matter": risen.label, "delta": number(risen.received - risen.previous)})

@@ -13,6 +13,7 @@ administrators; anyone else 403, another county's issue 404).
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from urllib.parse import quote
 
@@ -137,12 +138,18 @@ def report_issue(request: HttpRequest, issue_id: int) -> HttpResponse:
         "signed_date": chinese_date(report.generated_at), "list_url": reverse("web:reports")})
 
 
+NUMERIC = re.compile(r"^(—|[+\-↑↓]?[\d,]+(\.\d+)?%?( 个百分点)?)$")
+
+
 def _cells(section: Section) -> list[list[tuple[object, str]]]:
-    """Each cell with its class: long text wraps, numbers align right."""
+    """Each cell with its class: long text wraps, numbers (and "14.00", "↑12.0%") align
+    right."""
     def css(index: int, value: object) -> str:
         if index == section.wrap:
             return "hy-report-text"
-        return "hy-num" if isinstance(value, int | float) else ""
+        numeric = isinstance(value, int | float) or (
+            isinstance(value, str) and NUMERIC.match(value) is not None)
+        return "hy-num" if numeric else ""
 
     return [[(value, css(index, value)) for index, value in enumerate(row)]
             for row in section.rows]
