@@ -8,6 +8,7 @@ from django.utils import timezone
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, lock_task
 
+from huying.analytics.reports.services import reports_issue_due
 from huying.analytics.rollups import rollups_refresh_queued
 from huying.analytics.warnings import warnings_scan
 from huying.org.models import Level, OrgUnit
@@ -34,3 +35,15 @@ def warnings_every_hour() -> None:
         if report.raised or report.subsided:
             log.info("warnings %s: %d raised, %d updated, %d subsided", county.code,
                      len(report.raised), len(report.updated), len(report.subsided))
+
+
+# 07:30 to 11:30 in Asia/Shanghai (UTC+8): 23:30 UTC the evening before, then 00:30–03:30.
+# The first run issues yesterday's daily report, on Mondays last week's analysis and on the
+# 1st last month's report; the later runs only catch up what an outage made the first miss.
+@db_periodic_task(crontab(minute="30", hour="23,0,1,2,3"))
+@lock_task("huying-reports")
+def reports_each_morning() -> None:
+    issued = reports_issue_due(now=timezone.now())
+    if issued:
+        log.info("reports: issued %s", ", ".join(f"{i.county.code} {i.kind} {i.period_start}"
+                                                  for i in issued))

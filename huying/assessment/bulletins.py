@@ -30,7 +30,16 @@ def bulletin_title(county: OrgUnit, period_kind: str, day: date) -> str:
         "county": county.name, "period": period_label(period_kind, day)}
 
 
-def _sheet(sheet: Worksheet, title: str, headers: list[str], rows: list[list]) -> None:
+def display_width(value: object) -> int:
+    """Columns a value takes in a spreadsheet: a Chinese character two, others one."""
+    text = "" if value is None else str(value)
+    return sum(2 if ord(char) > 0x2E7F else 1 for char in text)
+
+
+def sheet_write(sheet: Worksheet, title: str, headers: list[str], rows: list[list], *,
+                max_width: int = 60) -> None:
+    """The workbook style of every export: the title merged across the first row, bold
+    headers on the second, frozen under them, each column as wide as its widest cell."""
     sheet.append([title])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(headers), 1))
     sheet["A1"].font = Font(bold=True, size=14)
@@ -38,10 +47,16 @@ def _sheet(sheet: Worksheet, title: str, headers: list[str], rows: list[list]) -
     sheet.append(headers)
     for cell in sheet[2]:
         cell.font = Font(bold=True)
+    sheet.freeze_panes = "A3"
+    widths = [display_width(header) for header in headers]
     for row in rows:
-        sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(10, len(header) * 2 + 2)
+        values = [float(v) if isinstance(v, Decimal) else v for v in row]
+        sheet.append(values)
+        for index, value in enumerate(values[:len(widths)]):
+            widths[index] = max(widths[index], display_width(value))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(10, width + 2),
+                                                                       max_width)
 
 
 def _score(value: Decimal | None) -> float | str:
@@ -79,11 +94,11 @@ def bulletin_export(*, county: OrgUnit, period_kind: str, day: date,
             line += [row.details["deductions"],
                      _score(evaluation.score if evaluation else None)]
             rows.append(line)
-        _sheet(sheet, title, headers, rows)
+        sheet_write(sheet, title, headers, rows)
 
         towns = ranking_for_period(county=county, kind="town", period_start=start,
                                    period_end=end)
-        _sheet(book.create_sheet(_("Town ranking")), title,
+        sheet_write(book.create_sheet(_("Town ranking")), title,
                [_("Rank"), _("Towns and streets"), _("Score"), _("Closure rate"),
                 _("On-time closure rate"), _("Share resolved locally"), _("Call quality")],
                [[row.rank, row.name, _score(row.score)]
@@ -100,7 +115,7 @@ def bulletin_export(*, county: OrgUnit, period_kind: str, day: date,
         table = []
         for index, item in enumerate(ind.INDICATORS):
             table.append([str(item.name)] + [values[index].display for _n, values in columns])
-        _sheet(book.create_sheet(_("Indicators")), title,
+        sheet_write(book.create_sheet(_("Indicators")), title,
                [_("Indicator")] + [name for name, _v in columns], table)
 
         buffer = BytesIO()

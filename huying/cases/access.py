@@ -8,7 +8,8 @@
   `may_see_department_record`. They live in the supervision app, above `cases`, so the
   answers are given over ids and organisational facts; `supervision/access.py` looks the
   records up and calls these.
-- **Scores, rankings and indicators**: `viewer_of` and the `ensure_may_see_*` checks.
+- **Scores, rankings, indicators and reports**: `viewer_of` and the `ensure_may_see_*`
+  checks.
 - **Who the user is**: `is_platform_admin`, `user_department_ids`, `counties_of`,
   `county_of` (a user with no county gets `None`, never somebody else's county).
 
@@ -325,6 +326,16 @@ def ensure_may_see_rankings(viewer: Viewer) -> OrgUnit:
         raise PermissionDenied(_("Rankings are for the county's leaders, departments and "
                                  "towns."))
     return viewer.county  # type: ignore[return-value]
+
+
+def ensure_may_see_reports(viewer: Viewer) -> OrgUnit:
+    """The county's regular reports (日碰头、周研判、月报告) carry every town's and every
+    department's figures and the overdue list: its leaders, its command centre's
+    supervisors and administrators only."""
+    if viewer.county is None or not viewer.county_wide:
+        raise PermissionDenied(_("Reports are for the county's leaders, command centre and "
+                                 "administrators."))
+    return viewer.county
 
 
 def ensure_may_see_department(viewer: Viewer, department: Department) -> None:

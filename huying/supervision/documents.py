@@ -34,7 +34,7 @@ def chinese_date(moment) -> str:
                                               "day": local.day}
 
 
-def _font(run, name: str, size: float, *, bold: bool = False, colour: RGBColor | None = None):
+def run_font(run, name: str, size: float, *, bold: bool = False, colour: RGBColor | None = None):
     run.font.name = name
     run.font.size = Pt(size)
     run.font.bold = bold
@@ -45,7 +45,7 @@ def _font(run, name: str, size: float, *, bold: bool = False, colour: RGBColor |
     return run
 
 
-def _red_rule(paragraph) -> None:
+def red_rule(paragraph) -> None:
     """A red line under the header paragraph (a bottom border, as official templates do)."""
     borders = OxmlElement("w:pBdr")
     bottom = OxmlElement("w:bottom")
@@ -56,63 +56,71 @@ def _red_rule(paragraph) -> None:
     paragraph._p.get_or_add_pPr().append(borders)
 
 
-def _paragraph(doc, text: str, *, size: float = 16, align=None, bold: bool = False,
-               font: str = BODY_FONT, colour: RGBColor | None = None, indent: bool = False):
+def paragraph_add(doc, text: str, *, size: float = 16, align=None, bold: bool = False,
+                  font: str = BODY_FONT, colour: RGBColor | None = None,
+                  indent: bool = False):
     paragraph = doc.add_paragraph()
     if align is not None:
         paragraph.alignment = align
     if indent:
         paragraph.paragraph_format.first_line_indent = Pt(size * 2)
-    _font(paragraph.add_run(text), font, size, bold=bold, colour=colour)
+    run_font(paragraph.add_run(text), font, size, bold=bold, colour=colour)
     return paragraph
+
+
+def table_add(doc, headers: list[str], rows: list[list[object]], *, size: float = 12):
+    """A gridded table, centred, bold headers, every cell in the body font."""
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = ""
+        run_font(cell.paragraphs[0].add_run(str(text)), BODY_FONT, size, bold=True)
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, values, strict=True):
+            cell.text = ""
+            run_font(cell.paragraphs[0].add_run("" if text is None else str(text)),
+                     BODY_FONT, size)
+    return table
 
 
 def slip_document(slip: Slip) -> bytes:
     """The slip as a .docx file."""
     doc = Document()
     office = issuing_office(slip.county)
-    header = _paragraph(doc, office, size=26, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True,
-                        font=TITLE_FONT, colour=RED)
-    _red_rule(header)
-    _paragraph(doc, slip_title(slip.kind), size=22, align=WD_ALIGN_PARAGRAPH.CENTER,
-               bold=True, font=TITLE_FONT)
+    header = paragraph_add(doc, office, size=26, align=WD_ALIGN_PARAGRAPH.CENTER, bold=True,
+                           font=TITLE_FONT, colour=RED)
+    red_rule(header)
+    paragraph_add(doc, slip_title(slip.kind), size=22, align=WD_ALIGN_PARAGRAPH.CENTER,
+                  bold=True, font=TITLE_FONT)
     # Number, recipients, body and copy line are stored messages, rendered here in the
     # reader's language.
-    _paragraph(doc, str(slip.number), size=16, align=WD_ALIGN_PARAGRAPH.CENTER)
+    paragraph_add(doc, str(slip.number), size=16, align=WD_ALIGN_PARAGRAPH.CENTER)
     if slip.recipients:
-        _paragraph(doc, _("%(recipients)s:") % {"recipients": slip.recipients})
+        paragraph_add(doc, _("%(recipients)s:") % {"recipients": slip.recipients})
     for line in str(slip.body).splitlines() or [""]:
-        _paragraph(doc, line, indent=True)
+        paragraph_add(doc, line, indent=True)
     cases = list(slip.cases.select_related("matter_type", "town").order_by("number"))
     if cases:
-        _paragraph(doc, _("Cases concerned:"), bold=True)
-        table = doc.add_table(rows=1, cols=5)
-        table.style = "Table Grid"
-        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        paragraph_add(doc, _("Cases concerned:"), bold=True)
         heads = [_("Case number"), _("Title"), _("Matter type"), _("Town/street"),
                  _("Status")]
-        for cell, text in zip(table.rows[0].cells, heads, strict=True):
-            cell.text = ""
-            _font(cell.paragraphs[0].add_run(text), BODY_FONT, 12, bold=True)
-        for case in cases:
-            row = table.add_row().cells
-            values = [case.number, case.title,
-                      case.matter_type.name if case.matter_type else "",
-                      case.town.name if case.town else "", case.get_status_display()]
-            for cell, text in zip(row, values, strict=True):
-                cell.text = ""
-                _font(cell.paragraphs[0].add_run(str(text)), BODY_FONT, 12)
+        table_add(doc, heads, [[case.number, case.title,
+                                case.matter_type.name if case.matter_type else "",
+                                case.town.name if case.town else "", case.get_status_display()]
+                               for case in cases])
     if slip.deadline:
-        _paragraph(doc, _("Rectification deadline: %(deadline)s") % {
+        paragraph_add(doc, _("Rectification deadline: %(deadline)s") % {
             "deadline": timezone.localtime(slip.deadline).strftime("%Y-%m-%d %H:%M")},
             bold=True)
     if slip.reply:
-        _paragraph(doc, _("Reply: %(reply)s") % {"reply": slip.reply})
-    _paragraph(doc, "")
-    _paragraph(doc, office, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    _paragraph(doc, chinese_date(slip.issued_at), align=WD_ALIGN_PARAGRAPH.RIGHT)
+        paragraph_add(doc, _("Reply: %(reply)s") % {"reply": slip.reply})
+    paragraph_add(doc, "")
+    paragraph_add(doc, office, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    paragraph_add(doc, chinese_date(slip.issued_at), align=WD_ALIGN_PARAGRAPH.RIGHT)
     if slip.copied_to:
-        copied = _paragraph(doc, _("Copied to: %(copied)s") % {"copied": slip.copied_to},
+        copied = paragraph_add(doc, _("Copied to: %(copied)s") % {"copied": slip.copied_to},
                             size=14)
         copied.paragraph_format.space_before = Pt(24)
     buffer = io.BytesIO()

@@ -30,6 +30,17 @@ def case_ids_overdue(*, now: datetime) -> QuerySet:
     ).values("case_id")
 
 
+def clocks_overdue(*, county_id: int, now: datetime) -> QuerySet[SlaClock]:
+    """A county's clocks still running (or paused) past their due time, the longest overdue
+    first, with their case, its matter type and town, and the department: the overdue list
+    of the reports. Unlike the board it does not wait for the sweep to mark the breach."""
+    return (SlaClock.objects.filter(case__county_id=county_id,
+                                    state__in=[ClockState.RUNNING, ClockState.PAUSED],
+                                    due_at__lt=now)
+            .select_related("case__matter_type", "case__town", "department")
+            .order_by("due_at", "pk"))
+
+
 def clocks_of_case(case_id: int) -> QuerySet[SlaClock]:
     return SlaClock.objects.filter(case_id=case_id).select_related("department").order_by(
         "cycle", "department_id", "metric")

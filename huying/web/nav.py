@@ -45,6 +45,9 @@ NAV: list[NavItem] = [
             frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN}) | DEPARTMENT_ROLES,
             also=("web:assessment-department", "web:assessment-appeals",
                   "web:assessment-indicators")),
+    NavItem(_("Regular reports"), "web:reports", "bi-file-earmark-text",
+            frozenset({Role.SUPERVISOR, Role.LEADER, Role.ADMIN}),
+            also=("web:report-issue",)),
     NavItem(_("Big screen"), "web:big-screen", "bi-display",
             frozenset({Role.SUPERVISOR, Role.LEADER})),
 ]

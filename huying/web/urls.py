@@ -10,6 +10,7 @@ from huying.web.views import (
     notifications,
     public,
     report,
+    reports,
     routing,
     town,
     warnings,
@@ -72,6 +73,11 @@ urlpatterns = [
          name="appeal-decide"),
     path("assessment/indicators", assessment.indicator_table, name="assessment-indicators"),
     path("assessment/bulletin.xlsx", assessment.bulletin, name="assessment-bulletin"),
+    # reports (日碰头、周研判、月报告)
+    path("reports/", reports.report_list, name="reports"),
+    path("reports/generate", reports.report_generate, name="report-generate"),
+    path("reports/<int:issue_id>/", reports.report_issue, name="report-issue"),
+    path("reports/<int:issue_id>/<str:fmt>", reports.report_download, name="report-download"),
     # public (no sign-in)
     path("public/lists", public.public_lists, name="public-lists"),
     path("public/track", public.public_track, name="public-track"),
