@@ -35,6 +35,7 @@ from huying.analytics.figures import Row, Slice
 from huying.analytics.models import ReportKind
 from huying.analytics.periods import DAY, MONTH, WEEK, period_bounds, period_days, period_label
 from huying.analytics.reports.data import (
+    REPORT_LANGUAGE,
     Cell,
     Headline,
     Overdue,
@@ -58,7 +59,6 @@ from huying.supervision.models import ClockState, Metric
 from huying.supervision.selectors import clocks_overdue
 from huying.supervision.slips import issuing_office
 
-REPORT_LANGUAGE = "zh-hans"  # issued to the offices of the county: always in Chinese
 PERIOD_OF_KIND = {ReportKind.DAILY: DAY, ReportKind.WEEKLY: WEEK, ReportKind.MONTHLY: MONTH}
 TOP = 10
 OVERDUE_SHOWN = 50

@@ -14,6 +14,9 @@ Cell = str | int | float | None
 ORDINALS = "一二三四五六七八九十"
 
 
+
+REPORT_LANGUAGE = "zh-hans"  # issued to the offices of the county: always in Chinese
+
 @dataclass(frozen=True)
 class Headline:
     """A counter of the period beside the previous period's."""

@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from huying.analytics.reports.data import Report
+from huying.analytics.reports.data import REPORT_LANGUAGE, Report
 from huying.assessment.bulletins import sheet_write
 
-REPORT_LANGUAGE = "zh-hans"
 # Characters Excel refuses in a sheet's name, and its longest name.
 _NOT_IN_SHEET_NAMES = str.maketrans({c: " " for c in "[]:*?/\\"})
 SHEET_NAME_MAX = 31

@@ -14,7 +14,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 
-from huying.analytics.reports.data import Report, ordinal
+from huying.analytics.reports.data import REPORT_LANGUAGE, Report, ordinal
 from huying.supervision.documents import (
     RED,
     TITLE_FONT,
@@ -24,7 +24,6 @@ from huying.supervision.documents import (
     table_add,
 )
 
-REPORT_LANGUAGE = "zh-hans"
 HEADING_FONT = "黑体"
 TABLE_SIZE = 9  # 小五: a table of eleven columns fits an A4 page
 WIDE = 8  # tables with more columns are set on a landscape page
