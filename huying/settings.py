@@ -20,7 +20,20 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 BASE_DIR = Path(__file__).resolve().parent
-VAR_DIR = Path(os.environ.get("HUYING_VAR_DIR", "var")).resolve()
+
+
+def default_var_dir() -> Path:
+    """The data directory when HUYING_VAR_DIR is not set: `var/` of the source checkout the
+    package runs from, otherwise the user's data directory. Never the working directory: a
+    `huying` run from elsewhere must not silently start a new, empty database."""
+    checkout = BASE_DIR.parent
+    if (checkout / "pyproject.toml").is_file() and (checkout / "huying").is_dir():
+        return checkout / "var"
+    data_home = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data_home) / "huying"
+
+
+VAR_DIR = Path(os.environ.get("HUYING_VAR_DIR") or default_var_dir()).resolve()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "uploads"
 MODEL_DIR = VAR_DIR / "models"
@@ -175,8 +188,15 @@ HUYING_ROUTING_AUTO_DISPATCH_CONFIDENCE = (
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "[%(asctime)s] %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
-    # The logging SMS backend writes at INFO: the demo reads the codes there.
-    "loggers": {"huying.sms": {"level": "INFO"}},
+    "loggers": {
+        # The logging SMS backend writes at INFO: the demo reads the codes there.
+        "huying.sms": {"level": "INFO"},
+        # The consumer (`run_huey`) adds a handler of its own to a "huey" logger that has
+        # none, on top of the root's: configured here, its lines are printed once.
+        "huey": {"handlers": ["console"], "level": os.environ.get("HUEY_LOG_LEVEL", "INFO"),
+                 "propagate": False},
+    },
 }

@@ -12,6 +12,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "==> 安装系统软件包：${missing[*]}"
   SUDO=""
   [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Another apt (unattended upgrades, a second setup) may hold the lock: wait for it up to
+  # five minutes per attempt, and retry a failed download three times.
+  APT=($SUDO apt-get -o DPkg::Lock::Timeout=300 -o Acquire::Retries=3)
+  for attempt in 1 2 3; do
+    if "${APT[@]}" update -qq && DEBIAN_FRONTEND=noninteractive "${APT[@]}" install -y -qq \
+        --no-install-recommends "${missing[@]}" >/dev/null; then
+      exit 0
+    fi
+    echo "apt 第 ${attempt} 次失败（可能被其他 apt 进程占用），30 秒后重试……" >&2
+    sleep 30
+  done
+  echo "无法安装 ${missing[*]}：请检查 apt（sudo apt-get install ${missing[*]}）后重试" >&2
+  exit 1
 fi

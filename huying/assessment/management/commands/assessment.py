@@ -36,7 +36,7 @@ def county_for(code: str | None) -> OrgUnit:
 
 
 class Command(BaseCommand):
-    help = "Assessment: derive deductions for a period, export the bulletin (通报)."
+    help = _("Assessment: derive deductions for a period, export the bulletin (通报).")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

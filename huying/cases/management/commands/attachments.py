@@ -12,7 +12,7 @@ from huying.cases.attachments import attachments_prune_orphans
 
 
 class Command(BaseCommand):
-    help = "Remove uploaded files left behind by rolled-back uploads."
+    help = _("Remove uploaded files left behind by rolled-back uploads.")
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

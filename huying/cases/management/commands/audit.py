@@ -9,7 +9,7 @@ from huying.cases.audit import chains_verify
 
 
 class Command(BaseCommand):
-    help = "Verify the hash chains of the case record (工作事项全记录)."
+    help = _("Verify the hash chains of the case record (工作事项全记录).")
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

@@ -18,7 +18,7 @@ from huying.org.models import User
 
 
 class Command(BaseCommand):
-    help = "Channels: list the registry, or issue a key bound to a channel and source system."
+    help = _("Channels: list the registry, or issue a key bound to a channel and source system.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

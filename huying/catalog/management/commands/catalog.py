@@ -43,7 +43,7 @@ def parse_date(text: str) -> date:
 
 
 class Command(BaseCommand):
-    help = "Lists (清单): load the reference lists, export/import Excel, publish a version."
+    help = _("Lists (清单): load the reference lists, export/import Excel, publish a version.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--county", help="county code (default: the installation's county)")

@@ -19,7 +19,7 @@ from huying.demo.simulate import simulate, status_rows
 
 
 class Command(BaseCommand):
-    help = ("Demo county: `seed` builds it, `logins` prints the demo sign-ins, `simulate` "
+    help = _("Demo county: `seed` builds it, `logins` prints the demo sign-ins, `simulate` "
             "plays a few weeks of activity in it.")
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -28,7 +28,7 @@ from huying.duplicates.selectors import limits
 
 
 class Command(BaseCommand):
-    help = "Judge pairs of reports: duplicate or not, with the score and the reasons."
+    help = _("Judge pairs of reports: duplicate or not, with the score and the reasons.")
 
     def add_arguments(self, parser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

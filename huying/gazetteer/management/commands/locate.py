@@ -15,7 +15,7 @@ from huying.org.models import Level, OrgUnit
 
 
 class Command(BaseCommand):
-    help = "Locate a report by its words: prints the unit, its path, the matched words."
+    help = _("Locate a report by its words: prints the unit, its path, the matched words.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("text", help="The report's text (description).")

@@ -23,7 +23,7 @@ from huying.org.models import User
 
 
 class Command(BaseCommand):
-    help = "12345 work-order exports: import a file, resume a stopped import, show status."
+    help = _("12345 work-order exports: import a file, resume a stopped import, show status.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

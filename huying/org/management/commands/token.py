@@ -20,7 +20,7 @@ from huying.org.models import User
 
 
 class Command(BaseCommand):
-    help = "API tokens: issue one for a user (printed once) or revoke one."
+    help = _("API tokens: issue one for a user (printed once) or revoke one.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

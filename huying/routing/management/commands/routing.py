@@ -61,7 +61,7 @@ def texts_read(path: Path) -> list[str]:
 
 
 class Command(BaseCommand):
-    help = "Smart dispatch (智能派单): train, evaluate and try the matter-type classifier."
+    help = _("Smart dispatch (智能派单): train, evaluate and try the matter-type classifier.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

@@ -25,7 +25,7 @@ from huying.workdays.services import (
 
 
 class Command(BaseCommand):
-    help = ("Working calendar: compute a due time, check a year's holiday schedule, seed from "
+    help = _("Working calendar: compute a due time, check a year's holiday schedule, seed from "
             "the chinesecalendar library, set or clear a day.")
 
     def add_arguments(self, parser: ArgumentParser) -> None:
