@@ -39,12 +39,13 @@ def chain_hash(prev_hash: str, content: dict[str, Any]) -> str:
 
 
 def event_append(*, case: Case, actor: User | None, action: str, from_status: str,
-                 to_status: str, now: datetime, payload: dict[str, Any] | None = None
-                 ) -> CaseEvent:
+                 to_status: str, now: datetime, payload: dict[str, Any] | None = None,
+                 first: bool = False) -> CaseEvent:
     """Append the next event of `case`. Call inside the service's transaction, with the case
-    row locked, so that two writers never take the same sequence number."""
-    last = (CaseEvent.objects.filter(case=case).order_by("-seq")
-            .values_list("seq", "hash").first())
+    row locked, so that two writers never take the same sequence number. `first`: the case
+    was created in this transaction, so its chain is empty (no need to read it)."""
+    last = None if first else (CaseEvent.objects.filter(case=case).order_by("-seq")
+                               .values_list("seq", "hash").first())
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, "")
     # Round-trip the payload through JSON so the stored value hashes exactly as it was hashed.
     payload = json.loads(canonical(payload or {}))

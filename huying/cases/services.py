@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,18 +154,23 @@ def assignment_move(*, assignment: Assignment, case: Case, transition: Transitio
 
 def case_number_next(now: datetime) -> str:
     day = timezone.localdate(now)
-    with transaction.atomic():
-        CaseNumberCounter.objects.get_or_create(day=day)
-    # The UPDATE takes the row lock, so concurrent reporters queue here and each reads back
-    # its own value inside its own transaction.
-    CaseNumberCounter.objects.filter(day=day).update(last=F("last") + 1)
-    last = CaseNumberCounter.objects.get(day=day).last
+    table = CaseNumberCounter._meta.db_table
+    # One statement on both databases: it creates the day's row or takes its lock and bumps
+    # it, so concurrent reporters queue on the row and each reads back its own value.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (day, last) VALUES (%s, 1) ON CONFLICT (day) DO UPDATE "
+            f"SET last = {table}.last + 1 RETURNING last",
+            [connection.ops.adapt_datefield_value(day)])
+        last = cursor.fetchone()[0]
     return f"HY-{day:%Y%m%d}-{last:06d}"
 
 
 def units_of(unit: OrgUnit) -> dict[str, OrgUnit]:
     """The unit and each of its ancestors, keyed by level."""
-    chain = {u.level: u for u in OrgUnit.objects.filter(pk__in=unit.ancestor_ids())}
+    # Without the polygons: a case needs its units' ids, not their outlines.
+    chain = {u.level: u for u in OrgUnit.objects.filter(pk__in=unit.ancestor_ids())
+             .defer("geometry")}
     chain[unit.level] = unit
     return chain
 
@@ -316,7 +320,7 @@ def _case_report(*, actor: User | None, county: OrgUnit, unit: OrgUnit | None, u
     case.number = case_number_next(now)
     case.save()
     event = event_append(case=case, actor=actor, action="report", from_status="",
-                         to_status=case.status, now=now,
+                         to_status=case.status, now=now, first=True,
                          payload={"channel": case.channel, "external_ref": case.external_ref,
                                   "unit": unit.code if unit else None})
     publish(CaseReported(case=case, event=event, at=now))
