@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -68,21 +68,25 @@ def notify(*, users: Iterable[User], kind: str, title: Message | str, body: Mess
     # A notice must never refuse the business action because its wording ran long.
     if "text" in title.data:
         title = literal(title.data["text"][:TITLE_MAX])
-    created: list[Notification] = []
-    for user in recipients:
-        row = Notification(user=user, kind=kind, title=title, body=body, case=case,
-                           link=link[:300], created_at=now, dedupe_key=dedupe_key)
-        if dedupe_key is None:
-            row.save()
-        else:
-            # A concurrent notify with the same key may have won the race since the check
-            # above; the savepoint lets us skip that user without spoiling the transaction.
-            try:
-                with transaction.atomic():
-                    row.save()
-            except IntegrityError:
-                continue
-        created.append(row)
+    rows = [Notification(user=user, kind=kind, title=title, body=body, case=case,
+                         link=link[:300], created_at=now, dedupe_key=dedupe_key)
+            for user in recipients]
+    if not rows:
+        return []
+    if dedupe_key is None:
+        created = Notification.objects.bulk_create(rows)
+    else:
+        # A concurrent notify with the same key may have won the race since the check
+        # above: its rows stay, ours for those users are skipped, in one statement.
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        ours = dict(Notification.objects.filter(
+            dedupe_key=dedupe_key, user__in=[r.user_id for r in rows], created_at=now)
+            .values_list("user_id", "pk"))
+        created = []
+        for row in rows:
+            if row.user_id in ours:
+                row.pk = ours[row.user_id]
+                created.append(row)
     url = settings.HUYING_WEBHOOK_URL
     if url and created:
         deliveries = WebhookDelivery.objects.bulk_create(
