@@ -88,8 +88,28 @@ from huying.org.models import Department, DepartmentKind, Level, OrgUnit, User, 
 # plumbing shared by the actions
 
 
+def _remember_state(case: Case) -> None:
+    """Note the row as read, so that saving it writes only the columns that changed."""
+    case._saved_state = {f.attname: getattr(case, f.attname)  # type: ignore[attr-defined]
+                         for f in Case._meta.concrete_fields if not f.primary_key}
+
+
+def case_save_changes(case: Case) -> None:
+    """Save a case read by `case_lock`: only the columns an action changed (the text of a
+    report is not rewritten by every step); all of them for a case read elsewhere."""
+    state: dict[str, Any] | None = getattr(case, "_saved_state", None)
+    if state is None:
+        case.save()
+    else:
+        changed = [name for name, value in state.items() if getattr(case, name) != value]
+        if changed:
+            case.save(update_fields=changed)
+    _remember_state(case)
+
+
 def case_lock(case: Case, expected_version: int | None = None) -> Case:
     locked = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
+    _remember_state(locked)
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion(
             _("The case was changed by someone else meanwhile (now version %(now)d, you saw "
@@ -122,7 +142,7 @@ def case_move(*, case: Case, transition: Transition, actor: User | None, now: da
         setattr(case, name, value)
     case.version += 1
     case.updated_at = now
-    case.save()
+    case_save_changes(case)
     event = event_append(case=case, actor=actor, action=transition.action,
                          from_status=from_status, to_status=case.status, now=now,
                          payload=payload)
