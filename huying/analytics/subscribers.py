@@ -3,14 +3,23 @@
 The queue row commits with the change, so a process that dies between the commit and the
 refresh loses nothing: the minute sweep (`analytics/tasks.py`) refreshes what is left. A
 failing refresh is logged and leaves the case queued; it never fails the action.
+
+After the commit a huey task refreshes the queue: the request that changed the case does
+not wait for the ~20 statements of a refresh, and a burst of changes is refreshed in
+chunks (one upsert per table per chunk). `HUYING_ROLLUPS_INLINE` refreshes in the
+committing process instead. In batch mode (`common/batch.py`) nothing is enqueued: the
+minute job, or the batch command itself when it ends, refreshes the queue.
 """
 
 from __future__ import annotations
 
 import logging
 
+from django.conf import settings
+
 from huying.analytics.rollups import rollups_queue, rollups_refresh
 from huying.cases.domain_events import CaseChanged
+from huying.common.batch import in_batch
 from huying.common.bus import Phase, subscribe
 
 log = logging.getLogger(__name__)
@@ -23,8 +32,15 @@ def queue_changed_case(event: CaseChanged) -> None:
 
 @subscribe(CaseChanged, when=Phase.ON_COMMIT)
 def refresh_changed_case(event: CaseChanged) -> None:
+    if in_batch():  # an import or the simulation: the minute job refreshes in chunks
+        return
     try:
-        rollups_refresh([event.case_id], now=event.at)
+        if settings.HUYING_ROLLUPS_INLINE:
+            rollups_refresh([event.case_id], now=event.at)
+        else:
+            from huying.analytics.tasks import rollups_refresh_soon
+
+            rollups_refresh_soon()
     except Exception:
         log.exception("analytics: refreshing the rollups of case %s failed; it stays queued",
                       event.case_id)

@@ -6,7 +6,7 @@ import logging
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
 from huying.analytics.reports.services import reports_issue_due
 from huying.analytics.rollups import rollups_refresh_queued
@@ -14,6 +14,13 @@ from huying.analytics.warnings import warnings_scan
 from huying.org.models import Level, OrgUnit
 
 log = logging.getLogger(__name__)
+
+
+@db_task()
+def rollups_refresh_soon() -> None:
+    """Enqueued after each commit that changed a case: refresh what is queued. Two workers
+    may run it at once; each claims its own cases (`rollups_refresh`)."""
+    rollups_refresh_queued(now=timezone.now())
 
 
 @db_periodic_task(crontab(minute="*"))

@@ -30,11 +30,13 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from shapely.geometry import Point, shape
 from shapely.prepared import prep
 
+from huying.analytics.rollups import rollups_refresh_queued
 from huying.cases import services as cs
 from huying.cases.locating import locator_for
 from huying.cases.models import (
@@ -50,6 +52,7 @@ from huying.cases.models import (
 )
 from huying.catalog import selectors as catalog
 from huying.catalog.models import LimitUnit, ListKind, MatterType
+from huying.common.batch import batch_mode
 from huying.common.errors import DomainError, NotOnList
 from huying.demo import people
 from huying.demo.seed import COUNTY_CODE
@@ -226,8 +229,13 @@ def simulate(*, seed: int = 42, weeks: int = 4, until: date, report: Report = la
         return SimulationResult(refused=_(
             "No matter catalogue is in force on %(date)s: the simulation cannot start then.")
             % {"date": start})
-    return Simulator(county=county, seed=seed, start=start, until=until, report=report,
-                     volume=volume).run()
+    # The rollups are refreshed once at the end, a chunk at a time, not after each commit.
+    with batch_mode():
+        result = Simulator(county=county, seed=seed, start=start, until=until, report=report,
+                           volume=volume).run()
+    report(_("Updating the figures (rollups)…"))
+    rollups_refresh_queued(now=timezone.now())
+    return result
 
 
 class Simulator:

@@ -33,6 +33,7 @@ from huying.cases import flows
 from huying.cases.models import Case, Channel
 from huying.cases.validation import text
 from huying.catalog.selectors import default_county
+from huying.common.batch import batch_mode
 from huying.common.errors import (
     DomainError,
     IntakeConflict,
@@ -156,7 +157,10 @@ def import_job_run(*, job: ImportJob, clock: Clock = timezone.now,
         ImportJob.objects.filter(pk=job.pk).update(started_at=now)
         job.started_at = now
     try:
-        _run(job, clock=clock, batch_size=max(1, batch_size), progress=progress)
+        # Batch mode: the figures of the imported cases are refreshed by the minute job, a
+        # chunk at a time, not one after-commit task per row.
+        with batch_mode():
+            _run(job, clock=clock, batch_size=max(1, batch_size), progress=progress)
     except _JobFailed as failure:
         return _finish(job, JobStatus.FAILED, clock(), failure.problem)
     except DatabaseError as error:

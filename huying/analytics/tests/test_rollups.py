@@ -99,3 +99,51 @@ def test_a_refresh_costs_the_same_queries_for_one_case_or_twenty(world,
     with django_assert_max_num_queries(single) as captured:
         rollups_refresh(many, now=MON)
     assert county_sum("received") == 21
+
+
+@pytest.fixture
+def huey_queue():
+    """huey not in immediate mode, its queue emptied before and after."""
+    from huey.contrib.djhuey import HUEY
+
+    before = HUEY.immediate
+    HUEY.immediate = False
+    HUEY.flush()
+    yield HUEY
+    HUEY.flush()
+    HUEY.immediate = before
+
+
+def test_after_the_commit_a_worker_refreshes_not_the_request(world, huey_queue,
+                                                              django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = report(world, now=MON)
+    # the request's part: the case is queued and a refresh is enqueued, nothing refreshed
+    assert tables.RollupQueue.objects.filter(case_id=case.pk).exists()
+    assert county_sum("received") == 0
+    assert huey_queue.pending_count() >= 1
+    from huying.analytics.tasks import rollups_refresh_soon
+
+    assert huey_queue.dequeue().name == rollups_refresh_soon.task_class.__name__
+    # what the worker runs (`call_local`: db_task's wrapper would close the test's connection)
+    rollups_refresh_soon.call_local()
+    assert county_sum("received") == 1 and not tables.RollupQueue.objects.exists()
+
+
+def test_inline_mode_refreshes_at_the_commit(world, settings, django_capture_on_commit_callbacks):
+    settings.HUYING_ROLLUPS_INLINE = True
+    with django_capture_on_commit_callbacks(execute=True):
+        report(world, now=MON)
+    assert county_sum("received") == 1 and not tables.RollupQueue.objects.exists()
+
+
+def test_in_batch_mode_nothing_is_enqueued_and_the_case_stays_queued(
+        world, huey_queue, django_capture_on_commit_callbacks):
+    from huying.common.batch import batch_mode
+
+    with batch_mode(), django_capture_on_commit_callbacks(execute=True):
+        case = report(world, now=MON)
+    assert huey_queue.pending_count() == 0
+    assert tables.RollupQueue.objects.filter(case_id=case.pk).exists()
+    rollups_refresh_queued(now=MON)
+    assert county_sum("received") == 1
