@@ -249,6 +249,10 @@ class Case(models.Model):
             models.Index(fields=["town", "status"]),
             models.Index(fields=["grid", "status"]),
             models.Index(fields=["status", "evaluation_due_at"]),
+            # period filters: slips, warnings, Open311, duplicates' window, the lists
+            models.Index(fields=["county", "reported_at"]),
+            # a grid worker's reports of a period (assessment of the grid)
+            models.Index(fields=["reported_by", "reported_at"]),
         ]
 
     def __str__(self) -> str:
@@ -311,6 +315,8 @@ class Assignment(models.Model):
         indexes = [
             models.Index(fields=["department", "status"]),
             models.Index(fields=["case", "cycle"]),
+            # a department's work of a period (rankings)
+            models.Index(fields=["department", "dispatched_at"]),
         ]
 
     def __str__(self) -> str:
@@ -378,6 +384,7 @@ class Evaluation(models.Model):
         verbose_name_plural = _("evaluations")
         constraints = [models.UniqueConstraint(fields=["case", "cycle"],
                                                name="one_evaluation_per_cycle")]
+        indexes = [models.Index(fields=["evaluated_at"])]  # the evaluations of a period
 
     @property
     def comment_text(self) -> str:

@@ -37,6 +37,7 @@ from huying.cases.models import (
 )
 from huying.cases.scope import places_of
 from huying.catalog.models import Colour
+from huying.common.days import day_range
 from huying.org.models import (
     GRID_ROLES,
     Department,
@@ -207,10 +208,8 @@ def cases_search(user: User, filters: CaseFilters, *, now: datetime) -> QuerySet
     if filters.unit_code:
         unit = OrgUnit.objects.filter(code=filters.unit_code).first()
         cases = cases.filter(unit_q(unit)) if unit else cases.none()
-    if filters.reported_from:
-        cases = cases.filter(reported_at__date__gte=filters.reported_from)
-    if filters.reported_to:
-        cases = cases.filter(reported_at__date__lte=filters.reported_to)
+    for lookup, at in day_range(filters.reported_from, filters.reported_to).items():
+        cases = cases.filter(**{f"reported_at__{lookup}": at})
     if filters.text:
         cases = cases.filter(Q(title__icontains=filters.text) | Q(number=filters.text)
                              | Q(address__icontains=filters.text))

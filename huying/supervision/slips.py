@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar as pycalendar
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -29,6 +29,7 @@ from huying.assessment import selectors as assessment_selectors
 from huying.cases import validation
 from huying.cases.models import Assignment, AssignmentStatus, Case, Evaluation, Rating
 from huying.cases.states import OPEN_AT_COUNTY, TERMINAL_CASE, WITHDRAWN_CASE
+from huying.common.days import local_midnight
 from huying.common.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
 from huying.common.messages import Message, as_message, join, literal, message
 from huying.org.models import Department, Level, OrgUnit, Role, User
@@ -397,5 +398,3 @@ def slips_issue_warning_monthly(*, county: OrgUnit, month: date, now: datetime) 
     return slips
 
 
-def local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huying.cases import access, selectors
 from huying.cases.models import Case, CaseStatus
+from huying.common.days import day_range
 from huying.org.models import DEPARTMENT_ROLES, GRID_ROLES, Role, User
 from huying.supervision.models import ClockState, SlaClock
 from huying.web.roles import roles_of
@@ -110,10 +111,8 @@ class QueueFilters:
             rows = rows.filter(**{f"{p}colour": self.colour})
         if self.matter:
             rows = rows.filter(**{f"{p}matter_type__code": self.matter})
-        if self.date_from:
-            rows = rows.filter(**{f"{p}reported_at__date__gte": self.date_from})
-        if self.date_to:
-            rows = rows.filter(**{f"{p}reported_at__date__lte": self.date_to})
+        for lookup, at in day_range(self.date_from, self.date_to).items():
+            rows = rows.filter(**{f"{p}reported_at__{lookup}": at})
         if self.q:
             rows = rows.filter(Q(**{f"{p}title__icontains": self.q})
                                | Q(**{f"{p}number": self.q.upper()})

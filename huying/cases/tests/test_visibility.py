@@ -47,3 +47,19 @@ def test_phone_is_full_for_the_centre_and_lead_masked_for_co_handlers_and_leader
     assert co_view.masked and co_view.phone == "139****5678" and co_view.name == "张*"
     assert reporter_for(world.user("leader"), case).phone == "139****5678"
     assert reporter_for(world.user("initiator_a"), case).phone == "13912345678"  # reported it
+
+
+def test_ones_own_report_outside_ones_place_stays_visible_and_the_county_filter_has_no_or(
+        world, now):
+    from huying.cases.models import Case
+
+    moved = report(world, grid=0)  # reported by initiator_a of town A …
+    Case.objects.filter(pk=moved.pk).update(town=world.grids[2].parent.parent,  # … now in B
+                                            community=world.grids[2].parent,
+                                            grid=world.grids[2], unit=world.grids[2])
+    assert moved.number in visible(world, "initiator_a")
+    assert visible(world, "grid_a") == set()  # the grid sees its place, not the reporter's
+    # A county-wide role's filter is its territory alone: an index on (county, reported_at)
+    # serves a list sorted by time.
+    sql = str(cases_visible_to(world.user("leader")).query).upper()
+    assert " OR " not in sql and "EXISTS" not in sql
