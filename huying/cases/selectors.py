@@ -49,6 +49,7 @@ from huying.org.models import (
     VolunteerMember,
     VolunteerTeam,
 )
+from huying.org.selectors import with_units
 
 # ---------------------------------------------------------------------------------------
 # the facts a deduction is weighed by
@@ -216,7 +217,9 @@ def cases_search(user: User, filters: CaseFilters, *, now: datetime) -> QuerySet
     if filters.overdue is not None:
         overdue_q = Q(pk__in=ports.case_ids_overdue(now=now))
         cases = cases.filter(overdue_q) if filters.overdue else cases.exclude(overdue_q)
-    return cases.select_related("matter_type", "town").order_by("-reported_at")
+    # The units' names, not their polygons: a page of 20 cases must not carry 40 outlines.
+    return (cases.select_related("matter_type", "town", "unit")
+            .defer("town__geometry", "unit__geometry").order_by("-reported_at"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -243,8 +246,8 @@ def towns_of(user: User) -> list[OrgUnit]:
 
 
 def rally_calls_of_towns(towns: list[OrgUnit]) -> QuerySet[RallyCall]:
-    return (RallyCall.objects.filter(town__in=towns)
-            .select_related("case", "team", "town", "created_by").order_by("-created_at"))
+    return with_units(RallyCall.objects.filter(town__in=towns), "case", "team", "town",
+                      "created_by").order_by("-created_at")
 
 
 def teams_of(user: User) -> list[VolunteerTeam]:
@@ -253,9 +256,9 @@ def teams_of(user: User) -> list[VolunteerTeam]:
 
 
 def rally_calls_claimed_by_teams(teams: list[VolunteerTeam]) -> QuerySet[RallyCall]:
-    return (RallyCall.objects.filter(team__in=teams)
+    return (with_units(RallyCall.objects.filter(team__in=teams), "case", "team", "town")
             .filter(Q(status=RallyStatus.CLAIMED) | Q(status=RallyStatus.COMPLETED))
-            .select_related("case", "team", "town").order_by("status", "-claimed_at"))
+            .order_by("status", "-claimed_at"))
 
 
 def team_members(team: VolunteerTeam) -> list[User]:

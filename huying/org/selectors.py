@@ -27,7 +27,9 @@ def places_of(user: User) -> list[Place]:
     cached = getattr(user, "_huying_places", None)
     if cached is None:
         rows = (Membership.objects.filter(user=user, active=True)
-                .select_related("unit", "department__unit"))
+                .select_related("unit", "department__unit")
+                # every request reads its user's places: not the units' outlines
+                .defer("unit__geometry", "department__unit__geometry"))
         cached = [Place(m.role, m.unit or (m.department.unit if m.department else None),
                         m.department_id, m.department.kind if m.department else None)
                   for m in rows]
@@ -102,3 +104,17 @@ def county_of(unit: OrgUnit) -> OrgUnit:
 
 def counties() -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(level=Level.COUNTY)
+
+
+def with_units(rows: QuerySet, *paths: str) -> QuerySet:
+    """`select_related(*paths)` where some paths end at an org unit: the units' names and
+    codes come along, their outlines (GeoJSON, often kilobytes) do not. Lists use it."""
+    unit_paths = [p for p in paths if _ends_at_unit(rows.model, p)]
+    return rows.select_related(*paths).defer(*(f"{p}__geometry" for p in unit_paths))
+
+
+def _ends_at_unit(model, path: str) -> bool:
+    for name in path.split("__"):
+        field = model._meta.get_field(name)
+        model = field.related_model
+    return model is OrgUnit

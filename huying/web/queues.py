@@ -14,6 +14,7 @@ from huying.cases import access, selectors
 from huying.cases.models import Case, CaseStatus
 from huying.common.days import day_range
 from huying.org.models import DEPARTMENT_ROLES, GRID_ROLES, Role, User
+from huying.org.selectors import with_units
 from huying.supervision.models import ClockState, SlaClock
 from huying.web.roles import roles_of
 from huying.workdays.selectors import work_calendar
@@ -124,9 +125,9 @@ class QueueFilters:
 def queue_rows(queue: Queue, user: User) -> QuerySet:
     rows = queue.fetch(user)
     if queue.kind == ASSIGNMENT:
-        return rows.select_related("case__matter_type", "case__town", "case__grid",
-                                   "department")
-    return rows.select_related("matter_type", "town", "grid")
+        return with_units(rows, "case__matter_type", "case__town", "case__grid",
+                          "department")
+    return with_units(rows, "matter_type", "town", "grid")
 
 
 # ---------------------------------------------------------------------------------------

@@ -31,6 +31,22 @@ def test_search_filters_and_pages_within_what_the_user_sees(world, api_as):
     assert town_a.get(URL, {"overdue": "true"}).json()["total"] == 0
 
 
+def test_a_page_of_the_search_costs_the_same_queries_for_2_or_12_rows_and_no_polygons(
+        world, api_as, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = api_as("supervisor")
+    report(world), report(world)
+    with CaptureQueriesContext(connection) as few:
+        assert len(client.get(URL, {"limit": 20}).json()["items"]) == 2
+    for _ in range(10):
+        report(world, by="initiator_b", grid=2)
+    with django_assert_max_num_queries(len(few)):
+        assert len(client.get(URL, {"limit": 20}).json()["items"]) == 12
+    assert not any("geometry" in q["sql"] for q in few.captured_queries)
+
+
 def test_search_rejects_unknown_filters_values(world, api_as):
     client = api_as("supervisor")
     assert client.get(URL, {"status": ["nonsense"]}).status_code == 422

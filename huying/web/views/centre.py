@@ -35,6 +35,7 @@ from huying.catalog.models import Colour
 from huying.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from huying.gazetteer.selectors import cases_to_locate
 from huying.org.models import Department, OrgUnit, Role, User
+from huying.org.selectors import with_units
 from huying.supervision import access as sva
 from huying.supervision import interviews as iv
 from huying.supervision import selectors as svs
@@ -118,9 +119,9 @@ def triage_board(request: HttpRequest) -> HttpResponse:
     source = source if source in SOURCES else ""
     filters = QueueFilters.from_query(request.GET)
     base = queue_to_triage(user)
-    rows = filters.apply(_source(base, source), CASE).select_related(
-        "matter_type__lead_department", "county", "town", "grid", "community").prefetch_related(
-        "matter_type__co_departments")
+    rows = with_units(filters.apply(_source(base, source), CASE),
+                      "matter_type__lead_department", "county", "town", "grid",
+                      "community").prefetch_related("matter_type__co_departments")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     cases = list(page.object_list)
     panels = triage_panels(cases, on=timezone.localdate(when))

@@ -36,7 +36,7 @@ from huying.cases.selectors import (
 )
 from huying.common.errors import DomainError, NotFound, ValidationFailed
 from huying.org.models import Role, User
-from huying.org.selectors import is_admin
+from huying.org.selectors import is_admin, with_units
 from huying.web.nav import NAV, NavItem
 from huying.web.views.boards import (
     BoardItem,
@@ -103,7 +103,7 @@ def town_page(request: HttpRequest) -> HttpResponse:
                "towns": case_selectors.towns_of(user)}
     if tab in ("approve", "evaluate"):
         rows = (queue_to_approve(user) if tab == "approve" else queue_to_evaluate(user))
-        rows = rows.select_related("matter_type", "town", "grid")
+        rows = with_units(rows, "matter_type", "town", "grid")
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         items = [town_item(user, case, when) for case in page.object_list]
         if items:
