@@ -83,6 +83,8 @@ def token_lookup(plaintext: str, *, now: datetime) -> ApiToken | None:
              .select_related("user").first())
     if token is None:
         return None
+    if token.last_used_at is not None and now - token.last_used_at < LAST_USED_PRECISION:
+        return token  # written less than a minute ago: a read stays a read
     # A conditional UPDATE: concurrent requests write at most once a minute between them.
     ApiToken.objects.filter(pk=token.pk).filter(
         Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_PRECISION)

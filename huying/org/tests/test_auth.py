@@ -65,7 +65,12 @@ def test_last_used_is_written_at_most_once_a_minute(world, client):
     client.get(QUEUES, **bearer(plaintext))
     token.refresh_from_db()
     first = token.last_used_at
-    client.get(QUEUES, **bearer(plaintext))
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(QUEUES, **bearer(plaintext))
+    assert not any(q["sql"].startswith("UPDATE") for q in queries.captured_queries)
     token.refresh_from_db()
     assert token.last_used_at == first
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=first - timedelta(minutes=2))
