@@ -35,6 +35,7 @@ from huying.cases.schemas import (
     queues_out,
     rally_out,
 )
+from huying.common.counting import count_capped
 from huying.common.errors import ValidationFailed
 from huying.org.auth import api_auth, request_token
 
@@ -53,7 +54,9 @@ def visible(request: HttpRequest, number: str):
 def case_search(request: HttpRequest, query: Query[CaseSearchIn]):
     cases = selectors.cases_search(request.user, query.filters(), now=timezone.now())
     page = cases[query.offset:query.offset + query.limit]
-    return CaseListOut(total=cases.count(), limit=query.limit, offset=query.offset,
+    total, capped = count_capped(cases)
+    return CaseListOut(total=total, total_capped=capped,
+                       limit=query.limit, offset=query.offset,
                        items=[case_out(c) for c in page])
 
 

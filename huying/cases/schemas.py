@@ -289,7 +289,8 @@ class CaseOut(Schema):
 
 
 class CaseListOut(Schema):
-    total: int
+    total: int = Field(description="matching cases, counted up to 10,000 (see total_capped)")
+    total_capped: bool = Field(False, description="more cases match than `total` says")
     limit: int
     offset: int
     items: list[CaseOut]

@@ -22,7 +22,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -45,6 +44,7 @@ from huying.assessment.services import (
 from huying.cases import access
 from huying.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from huying.org.models import Department, OrgUnit
+from huying.web.pagination import page_of
 from huying.web.views.boards import back_to
 from huying.web.views.common import now, text
 
@@ -176,7 +176,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
                                department_ids=None if seen.county_wide else seen.department_ids)
     if not seen.county_wide and not seen.department_ids:
         rows = rows.none()
-    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    page = page_of(rows, 30, request.GET.get("page"))
     return render(request, "web/assessment/appeals.html", {
         "section": "appeals", "page": page, "items": list(page.object_list), "query": "",
         "may_decide": access.may_decide_appeals(request.user, seen.county.pk),

@@ -18,7 +18,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -52,6 +51,7 @@ from huying.supervision.models import (
     Stage,
 )
 from huying.web.actions import ActionForm
+from huying.web.pagination import page_of
 from huying.web.queues import CASE, QueueFilters
 from huying.web.views.boards import BoardItem, board_item, default_form, require_roles, run_inline
 from huying.web.views.common import is_htmx, now, text
@@ -122,7 +122,7 @@ def triage_board(request: HttpRequest) -> HttpResponse:
     rows = with_units(filters.apply(_source(base, source), CASE),
                       "matter_type__lead_department", "county", "town", "grid",
                       "community").prefetch_related("matter_type__co_departments")
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(rows, PAGE_SIZE, request.GET.get("page"))
     cases = list(page.object_list)
     panels = triage_panels(cases, on=timezone.localdate(when))
     with choices_memo():
@@ -230,7 +230,7 @@ def supervision_context(request: HttpRequest, *, tab: str | None = None,
         days_value = int(days) if days.isdigit() and 1 <= int(days) <= 1000 else 30
         rows = lookback_cases(county=county, now=when, older_than_working_days=days_value)
         context["days"] = days_value
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(rows, PAGE_SIZE, request.GET.get("page"))
     items = list(page.object_list)
     if tab in ("breaches", "warnings"):
         items = _clock_rows(items, when)

@@ -4,7 +4,6 @@ marking them read (one, by opening it, or all at once)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from huying.common.errors import NotFound
 from huying.notifications.selectors import notification_get_for, notifications_for
 from huying.notifications.services import notification_mark_read, notifications_mark_all_read
+from huying.web.pagination import page_of
 from huying.web.views.common import now
 
 PAGE_SIZE = 30
@@ -24,7 +24,7 @@ PAGE_SIZE = 30
 def notification_list(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
     rows = notifications_for(request.user, unread_only=unread_only)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(rows, PAGE_SIZE, request.GET.get("page"))
     return render(request, "web/notifications.html",
                   {"page": page, "items": list(page.object_list), "unread_only": unread_only,
                    "query": "unread=1" if unread_only else ""})

@@ -14,7 +14,6 @@ from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,6 +37,7 @@ from huying.common.errors import DomainError, NotFound, ValidationFailed
 from huying.org.models import Role, User
 from huying.org.selectors import is_admin, with_units
 from huying.web.nav import NAV, NavItem
+from huying.web.pagination import page_of
 from huying.web.views.boards import (
     BoardItem,
     board_item,
@@ -104,14 +104,14 @@ def town_page(request: HttpRequest) -> HttpResponse:
     if tab in ("approve", "evaluate"):
         rows = (queue_to_approve(user) if tab == "approve" else queue_to_evaluate(user))
         rows = with_units(rows, "matter_type", "town", "grid")
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(rows, PAGE_SIZE, request.GET.get("page"))
         items = [town_item(user, case, when) for case in page.object_list]
         if items:
             items[0].open = True
         context |= {"page": page, "items": items, "query": f"tab={tab}"}
     else:
         rallies = case_selectors.rally_calls_of_towns(context["towns"])
-        page = Paginator(rallies, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(rallies, PAGE_SIZE, request.GET.get("page"))
         context |= {"page": page, "rallies": list(page.object_list), "query": "tab=rally",
                     "rally_cases": list(_rally_cases(user)),
                     "posted": request.session.pop("rally_posted", None)}

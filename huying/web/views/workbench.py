@@ -4,7 +4,6 @@ search and paging; htmx swaps just the queue when a tab, filter or page changes.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -16,6 +15,7 @@ from huying.cases.models import CaseStatus
 from huying.catalog.models import Colour
 from huying.catalog.selectors import matter_types_in_force
 from huying.org.models import GRID_ROLES, Role
+from huying.web.pagination import page_of
 from huying.web.queues import ASSIGNMENT, QueueFilters, countdowns, queue_rows, queues_for
 from huying.web.roles import places_label, role_labels, roles_of
 from huying.web.views.common import is_htmx, now
@@ -37,7 +37,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
                "roles": role_labels(user), "places": places_label(user)}
     if selected is not None:
         rows = filters.apply(queue_rows(selected, user), selected.kind)
-        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = page_of(rows, PAGE_SIZE, request.GET.get("page"))
         items = list(page.object_list)
         countdowns(items, selected.kind, now=when)
         query = request.GET.copy()
