@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
@@ -14,6 +14,7 @@ from huying.analytics import map as county_map
 from huying.org.auth import api_auth
 
 router = Router(tags=["一张图"], auth=api_auth)
+BASE_MAX_AGE = 300  # seconds
 
 
 class FeatureOut(Schema):
@@ -96,11 +97,14 @@ def _filter(county, query: PeriodQuery, **more: Any) -> county_map.MapFilter:
 
 
 @router.get("/base", url_name="map-base", response=BaseOut)
-def base(request: HttpRequest, query: Query[BaseQuery]):
+def base(request: HttpRequest, response: HttpResponse, query: Query[BaseQuery]):
     """The county's outline and its polygons of one level, with the gazetteer's places
     (towns only): the offline base of every map."""
     county = county_map.map_county(request.user, query.county)
-    return county_map.map_base(county, query.level)
+    collection = county_map.map_base(county, query.level)
+    # Boundaries change seldom: a browser keeps them for a few minutes across pages.
+    response["Cache-Control"] = f"private, max-age={BASE_MAX_AGE}"
+    return collection
 
 
 @router.get("/cases", url_name="map-cases", response=CasesOut)
