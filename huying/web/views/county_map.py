@@ -45,6 +45,8 @@ def _labels() -> dict[str, str]:
         "dispatched": _("Sent to departments"),
         "loading": _("Loading…"), "failed": _("The map data could not be loaded."),
         "no_counts": _("No figures for this town in the period."),
+        "density_note": _("%(k)s cells; at most %(n)s reports in one"),
+        "density_none": _("No report with a location in the period."),
         "matter": _("Matter"), "status": _("Status"), "reported": _("Reported"),
     }
 

@@ -13,6 +13,7 @@
   var form = document.getElementById("hy-cmap-filters");
   var summary = document.getElementById("hy-cmap-summary");
   var panel = document.getElementById("hy-cmap-panel");
+  var densityNote = document.getElementById("hy-cmap-density-note");
   var COLOURS = HYMap.COLOURS;
   var SEVERITY = ["red", "orange", "yellow", "blue", "green", ""];
   var RAMP = ["#fee391", "#fec44f", "#fe9929", "#ec7014", "#cc4c02"];
@@ -235,7 +236,7 @@
       }
     });
     el.dataset.hyCases = collection.mode + ":" + collection.features.length;
-    if (!collection.features.length) { say(T.none); } else if (collection.mode === "clusters") {
+    if (!collection.features.length) { say(T.none); } else if (clusters) {
       say(fmt(T.clusters, { n: shown, k: clusters }));
     } else {
       say(fmt(T.shown, { n: shown }) + (collection.truncated ? " " + fmt(T.truncated, { n: collection.limit }) : ""),
@@ -300,6 +301,10 @@
         }
       }));
       el.dataset.hyDensity = "drawn:" + fc.features.length;
+      if (densityNote) {
+        densityNote.textContent = fc.features.length ?
+          fmt(T.density_note, { k: fc.features.length, n: fc.max }) : T.density_none;
+      }
     }).catch(function (error) {
       if (error.name === "AbortError") { return; }
       el.dataset.hyDensity = "failed";
@@ -307,7 +312,10 @@
     });
   }
   density.on("add", loadDensity);
-  density.on("remove", function () { density.clearLayers(); });
+  density.on("remove", function () {
+    density.clearLayers();
+    if (densityNote) { densityNote.textContent = ""; }
+  });
 
   /* ---- the base, then the layers on top ------------------------------------------- */
   HYMap.getJSON(data.api.base + "?level=town").then(function (collection) {

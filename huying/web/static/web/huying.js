@@ -33,7 +33,7 @@
   }
 
   /* ---- maps: drawn on the shared base of web/map.js -------------------------------- */
-  var UNIT_STYLE = { color: "#1f6feb", weight: 2, fillColor: "#1f6feb", fillOpacity: 0.12 };
+  var UNIT_STYLE = { color: "#1f6feb", weight: 2, fillColor: "#1f6feb", fillOpacity: 0.07 };
   var PIN_STYLE = { radius: 8, color: "#fff", weight: 2, fillColor: "#d92d20", fillOpacity: 1,
     pane: "hy-cases" };
 
