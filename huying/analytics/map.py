@@ -194,7 +194,8 @@ def _unit_features(units: list[OrgUnit], parent_codes: dict[int, str]
                    ) -> list[dict[str, Any]]:
     """The units as GeoJSON features, simplified per level, coordinates rounded, each with
     the point its name is written at: the centre of the largest circle inside it (the
-    centroid of a crescent lies outside it). Vectorised over all units at once."""
+    centroid of a crescent lies outside it), on land for a coastal one. Vectorised over all
+    units at once."""
     # A hand-edited bad boundary is left out, never breaks the map.
     geoms = shapely.from_geojson([json.dumps(u.geometry) for u in units], on_invalid="ignore")
     keep = [i for i, g in enumerate(geoms) if g is not None and not g.is_empty
@@ -207,7 +208,17 @@ def _unit_features(units: list[OrgUnit], parent_codes: dict[int, str]
     simplified = shapely.simplify(geoms, tolerances, preserve_topology=True)
     simplified = np.where(shapely.is_empty(simplified), geoms, simplified)
     simplified = shapely.transform(simplified, lambda xy: np.round(xy, DIGITS))
-    circles = shapely.maximum_inscribed_circle(geoms, tolerance=np.sqrt(shapely.area(geoms)) / 20)
+    # A coastal town's name goes on its land: its sea units are cut away before the circle.
+    sea = [i for i, u in enumerate(units) if u.is_sea]
+    on_land = geoms
+    if sea:
+        water = shapely.union_all(geoms[sea])
+        cut = shapely.difference(geoms, water)
+        usable = ~shapely.is_empty(cut) & (shapely.area(cut) > 0)
+        usable[sea] = False
+        on_land = np.where(usable, cut, geoms)
+    circles = shapely.maximum_inscribed_circle(
+        on_land, tolerance=np.sqrt(shapely.area(on_land)) / 20)
     labels = np.round(shapely.get_coordinates(shapely.get_point(circles, 0)), DIGITS)
     return [{"type": "Feature", "geometry": json.loads(text),
              "properties": {"kind": "unit", "level": u.level, "code": u.code, "name": u.name,
@@ -404,6 +415,19 @@ def _rollup_slices(user: User, county: OrgUnit, f: MapFilter, *,
                                  "command centre and towns."))
     towns = OrgUnit.objects.filter(pk__in=viewer.town_ids, level=Level.TOWN).order_by("code")
     return [figures.Slice(**common, unit=town) for town in towns]
+
+
+def map_focus(user: User, county: OrgUnit) -> list[str]:
+    """The towns a map opens on: the user's own, for those who work for towns or grids;
+    none (the whole county) for the county-wide roles and departments."""
+    try:
+        viewer = access.viewer_of(user, county.code if access.is_platform_admin(user) else None)
+    except PermissionDenied:
+        return []
+    if viewer.county_wide or viewer.county is None or viewer.county.pk != county.pk:
+        return []
+    return list(OrgUnit.objects.filter(pk__in=viewer.town_ids, level=Level.TOWN)
+                .order_by("code").values_list("code", flat=True))
 
 
 def map_may_read_rollups(user: User, county: OrgUnit) -> bool:

@@ -122,6 +122,11 @@ def test_sea_units_come_with_every_level(world, now):
     base = county_map.map_base(world.county, Level.TOWN)
     found = [f["properties"] for f in base["features"] if f["properties"].get("is_sea")]
     assert [(p["code"], p["level"]) for p in found] == [(sea.code, "community")]
+    # the coastal town's name is written on its land, not on its sea
+    town = next(f["properties"] for f in base["features"]
+                if f["properties"]["code"] == world.towns[1].code)
+    assert not shape(sea.geometry).contains(Point(town["label"]))
+    assert shape(world.towns[1].geometry).contains(Point(town["label"]))
 
 
 def test_an_unknown_level_is_refused(world):
@@ -349,6 +354,14 @@ def test_a_town_sees_the_density_of_its_own_town(world):
     answer = county_map.map_density(world.user("reviewer_a"), world.county, filters(world))
     assert {f["properties"]["cell"] for f in answer["features"]} == {
         cell_of(c.longitude, c.latitude) for c in cases if c.town_id == world.towns[0].pk}
+
+
+def test_a_town_map_opens_on_the_users_towns(world):
+    assert county_map.map_focus(world.user("initiator_b"), world.county) == [
+        world.towns[1].code]
+    assert county_map.map_focus(world.user("grid_a"), world.county) == [world.towns[0].code]
+    for who in ("supervisor", "leader", "responder_d05", "volunteer_1"):
+        assert county_map.map_focus(world.user(who), world.county) == [], who
 
 
 def test_departments_and_volunteers_get_no_density(world):

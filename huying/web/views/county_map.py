@@ -77,6 +77,7 @@ def map_page(request: HttpRequest) -> HttpResponse:
                 "towns": reverse("api:map-towns") if rollups else None},
         "case_url": reverse("web:case", args=["NUMBER"]),
         "cluster_below_zoom": county_map.CLUSTER_BELOW_ZOOM,
+        "focus": county_map.map_focus(request.user, county),
         "labels": _labels(),
         "colour_labels": dict(colours),
     }

@@ -328,7 +328,16 @@
     towns.addLayer(base.towns.borders);
     towns.addLayer(base.towns.labels);
     towns.addTo(map);
-    if (base.bounds.isValid()) { map.fitBounds(base.bounds, { padding: [10, 10] }); }
+    // A town's staff open on their own town(s); the county's on the county.
+    var focus = null;
+    base.towns.fills.eachLayer(function (layer) {
+      if ((data.focus || []).indexOf(layer.feature.properties.code) >= 0) {
+        focus = focus ? focus.extend(layer.getBounds()) : L.latLngBounds(
+          layer.getBounds().getSouthWest(), layer.getBounds().getNorthEast());
+      }
+    });
+    var view = focus || base.bounds;
+    if (view.isValid()) { map.fitBounds(view, { padding: [10, 10] }); }
     el.dataset.hyBase = "drawn";
     cases.addTo(map);
   }).catch(function (error) {

@@ -63,11 +63,12 @@
 
   /* Units a form offers (a worker's grids, the county's towns) drawn as land, so that a
      pick map is never a polygon floating on grey; the county base under them when known. */
-  function unitsAsLand(map, units) {
+  function unitsAsLand(map, units, onBase) {
+    // On the county base (land, sea) they only outline; alone they are the land.
+    var opacity = map.hyTiles || onBase ? 0.06 : 0.9;
     return L.geoJSON(units, {
       style: function () {
-        return { color: "#5f6f86", weight: 1.4, fillColor: "#f4f0e1",
-          fillOpacity: map.hyTiles ? 0.08 : 0.9 };
+        return { color: "#5f6f86", weight: 1.4, fillColor: "#f4f0e1", fillOpacity: opacity };
       },
       onEachFeature: function (feature, layer) {
         if (feature.properties && feature.properties.name) {
@@ -83,7 +84,7 @@
     var lon = form.querySelector("[name=longitude]");
     var lat = form.querySelector("[name=latitude]");
     var status = form.querySelector("[data-location-status]");
-    var units = unitsAsLand(map, data.units);
+    var units = unitsAsLand(map, data.units, !!data.base);
     HYMap.fit(map, [units.getBounds()], 14);
     units.addTo(map);
     if (data.base) {
