@@ -158,10 +158,14 @@ HUYING_LOCATE_MIN_CONFIDENCE = float(os.environ.get("HUYING_LOCATE_MIN_CONFIDENC
 HUYING_UPLOAD_MAX_BYTES = int(os.environ.get("HUYING_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 # A 12345 export uploaded for batch import (huying/intake); a month of a county is far less.
 HUYING_IMPORT_MAX_BYTES = int(os.environ.get("HUYING_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
+# Maps work offline: their base is the county's own polygons and gazetteer. A tile URL (e.g.
+# 天地图 with its key, or the county's own tile server, `…/{z}/{x}/{y}.png`) adds a tile
+# layer under the polygons on every map; its attribution is shown in the corner.
 HUYING_MAP_TILE_URL = os.environ.get("HUYING_MAP_TILE_URL", "")
 # The rollups of a changed case: refreshed by a huey worker just after the commit (the
 # request does not wait for them), or inline in the committing process when true.
 HUYING_ROLLUPS_INLINE = env_bool("HUYING_ROLLUPS_INLINE", False)
+HUYING_MAP_TILE_ATTRIBUTION = os.environ.get("HUYING_MAP_TILE_ATTRIBUTION", "")
 # The sign-in page lists the demo users (make demo turns it on; never in production).
 HUYING_DEMO_LOGINS = env_bool("HUYING_DEMO_LOGINS", False)
 HUYING_WEBHOOK_URL = os.environ.get("HUYING_WEBHOOK_URL", "")

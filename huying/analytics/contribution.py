@@ -261,7 +261,7 @@ def contribution(case: CaseFacts, *, tz: ZoneInfo, working_seconds: WorkingSecon
     _add(entries, "PlaceMonth", (county, month, *place), measures)
     cell = cell_of(case.longitude, case.latitude)
     if cell:
-        _add(entries, "CellDay", (county, day, town, cell), measures)
+        _add(entries, "CellDay", (county, day, town, matter, cell), measures)
 
     for assignment in case.assignments:
         _add(entries, "DepartmentDay",

@@ -101,7 +101,7 @@ _CASE_SHAPES = (
            frozenset({"town_id", "channel", "matter_type_id", "colour"})),
     _Shape(tables.PlaceDay, tables.PlaceMonth,
            frozenset({"town_id", "community_id", "grid_id", "unit_id", "matter_type_id"})),
-    _Shape(tables.CellDay, None, frozenset({"town_id", "cell"})),
+    _Shape(tables.CellDay, None, frozenset({"town_id", "matter_type_id", "cell"})),
 )
 _DEPARTMENT_SHAPE = _Shape(tables.DepartmentDay, None,
                            frozenset({"town_id", "department_id", "role", "matter_type_id"}))

@@ -110,8 +110,10 @@ PlaceMonth = _bucket("PlaceMonth", CASE_MEASURES,
                      _case_dims("town_id", "community_id", "grid_id", "unit_id",
                                 "matter_type_id"),
                      _("cases by month, place and matter type"))
-CellDay = _bucket("CellDay", CASE_MEASURES, _case_dims("town_id", "cell"),
-                  _("cases by day and hexagonal cell"))
+# The matter type is kept with the cell so that the county map's density layer can show one
+# matter's reports (e.g. only 占道经营) from the rollups.
+CellDay = _bucket("CellDay", CASE_MEASURES, _case_dims("town_id", "matter_type_id", "cell"),
+                  _("cases by day, hexagonal cell and matter type"))
 DepartmentDay = _bucket("DepartmentDay", ASSIGNMENT_MEASURES,
                         _case_dims("town_id", "department_id", "role", "matter_type_id"),
                         _("assignments by day of dispatch and department"))

@@ -38,6 +38,9 @@ NAV: list[NavItem] = [
             frozenset({Role.SUPERVISOR, Role.LEADER}) | DEPARTMENT_ROLES),
     NavItem(_("Early warnings"), "web:warnings", "bi-exclamation-triangle",
             frozenset({Role.SUPERVISOR, Role.LEADER})),
+    # The county map (一张图): the centre and leaders see the county, towns their own cases.
+    NavItem(_("County map"), "web:map", "bi-map",
+            frozenset({Role.SUPERVISOR, Role.LEADER, Role.INITIATOR, Role.TOWN_REVIEWER})),
     NavItem(_("Town"), "web:town", "bi-buildings",
             frozenset({Role.INITIATOR, Role.TOWN_REVIEWER})),
     # The entry stays lit on every assessment page.

@@ -11,7 +11,6 @@ from datetime import datetime
 from itertools import groupby
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -27,7 +26,7 @@ from huying.cases.models import Assignment, Case
 from huying.common.errors import DomainError, NotFound, StaleVersion, TransitionNotAllowed
 from huying.web import actions
 from huying.web.queues import case_countdown
-from huying.web.views.common import is_htmx, now
+from huying.web.views.common import is_htmx, map_options, now
 
 BODY_TEMPLATE = "web/_case_body.html"
 
@@ -82,7 +81,7 @@ def case_context(user, case: Case, when: datetime, *,
         "forms": forms,
         "countdown": case_countdown(case, now=when),
         "map_data": {"lon": case.longitude, "lat": case.latitude, "geometry": geometry,
-                     "tiles": settings.HUYING_MAP_TILE_URL},
+                     **map_options()},
         "now": when,
     }
 

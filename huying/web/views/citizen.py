@@ -19,7 +19,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -33,7 +32,7 @@ from huying.citizens.models import CitizenRatingChoice, CitizenReport
 from huying.common.errors import DomainError, ValidationFailed
 from huying.org.models import Level, OrgUnit
 from huying.org.privacy import mask_phone
-from huying.web.views.common import now, text
+from huying.web.views.common import map_options, now, text
 from huying.web.views.public import client_address
 from huying.web.views.report import map_geojson
 
@@ -106,7 +105,8 @@ def h5_leave(request: HttpRequest) -> HttpResponse:
 def county_map(county: OrgUnit | None) -> dict[str, Any]:
     units = (list(OrgUnit.objects.filter(level=Level.TOWN, parent=county)
                   .exclude(geometry=None).order_by("code")) if county else [])
-    return {"units": map_geojson(units), "tiles": settings.HUYING_MAP_TILE_URL}
+    # No county base: the API behind it is for signed-in staff; the towns are the land.
+    return {"units": map_geojson(units), **map_options(base=False)}
 
 
 def float_or_none(value: str, *, field: str) -> float | None:

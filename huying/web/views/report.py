@@ -12,7 +12,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,7 +28,7 @@ from huying.catalog.selectors import matter_types_for_grid_admission, matter_typ
 from huying.common.errors import DomainError, ValidationFailed
 from huying.org.models import Level, OrgUnit, Role, User
 from huying.web.roles import grids_of, is_grid_staff, roles_of
-from huying.web.views.common import is_htmx, now, text
+from huying.web.views.common import is_htmx, map_options, now, text
 
 MAP_UNITS_MAX = 400
 
@@ -102,7 +101,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "matter_choices": choices, "grid_worker": is_grid_staff(user),
         "channel_choices": channel_choices(user),
         "map_data": {"units": map_geojson(map_units(user, county)),
-                     "tiles": settings.HUYING_MAP_TILE_URL},
+                     **map_options(base=county is not None)},
         "values": {}, "error": "", "error_field": "",
     }
     if request.method != "POST":

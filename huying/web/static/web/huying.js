@@ -32,23 +32,17 @@
       hex.slice(16, 20) + "-" + hex.slice(20);
   }
 
-  /* ---- maps ---------------------------------------------------------------------- */
-  var UNIT_STYLE = { color: "#1f6feb", weight: 1.5, fillColor: "#1f6feb", fillOpacity: 0.08 };
-  var PIN_STYLE = { radius: 8, color: "#fff", weight: 2, fillColor: "#d92d20", fillOpacity: 1 };
+  /* ---- maps: drawn on the shared base of web/map.js -------------------------------- */
+  var UNIT_STYLE = { color: "#1f6feb", weight: 2, fillColor: "#1f6feb", fillOpacity: 0.07 };
+  var PIN_STYLE = { radius: 8, color: "#fff", weight: 2, fillColor: "#d92d20", fillOpacity: 1,
+    pane: "hy-cases" };
 
-  function baseMap(el, data) {
-    var map = L.map(el, { zoomControl: true, zoomSnap: 0.25, attributionControl: !!data.tiles });
-    if (data.tiles) {
-      L.tileLayer(data.tiles, { maxZoom: 19 }).addTo(map);
-    }
-    return map;
-  }
-
+  /* The case page: the county base (when `data.base` names it), the case's unit, its pin. */
   function initPinMap(el, data) {
-    var map = baseMap(el, data);
+    var map = HYMap.create(el, data);
     var boxes = [], layers = [];
     if (data.geometry) {
-      var unit = L.geoJSON(data.geometry, { style: UNIT_STYLE });
+      var unit = L.geoJSON(data.geometry, { style: UNIT_STYLE, interactive: false });
       layers.push(unit);
       boxes.push(unit.getBounds());
     }
@@ -56,43 +50,48 @@
       layers.push(L.circleMarker([data.lat, data.lon], PIN_STYLE));
       boxes.push(L.latLngBounds([data.lat, data.lon], [data.lat, data.lon]));
     }
-    // Vector layers need a view before they are added (there are no tiles to set one).
-    fit(map, boxes, 15);
+    // Vector layers need a view before they are added (there may be no tiles to set one).
+    HYMap.fit(map, boxes, 15);
     layers.forEach(function (layer) { layer.addTo(map); });
-  }
-
-  /* Show every box; a single point gets a street-level zoom. */
-  function fit(map, boxes, zoom) {
-    var bounds = null;
-    boxes.forEach(function (b) {
-      if (b && b.isValid()) {
-        bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
-      }
-    });
-    if (!bounds) { map.setView([37.2, 122.2], 10); return; }
-    if (bounds.getNorthEast().equals(bounds.getSouthWest())) {
-      map.setView(bounds.getCenter(), zoom);
-    } else {
-      map.fitBounds(bounds, { padding: [12, 12] });
+    if (data.base) {
+      HYMap.loadBase(map, data.base).then(function (base) {
+        el.dataset.hyBase = "drawn";
+        if (!boxes.length) { HYMap.fit(map, [base.bounds], 12); }
+      }).catch(function () { el.dataset.hyBase = "failed"; });
     }
   }
 
-  function initPickMap(el, data) {
-    var map = baseMap(el, data);
-    var form = el.closest("form");
-    var lon = form.querySelector("[name=longitude]");
-    var lat = form.querySelector("[name=latitude]");
-    var status = form.querySelector("[data-location-status]");
-    var units = L.geoJSON(data.units, {
-      style: UNIT_STYLE,
+  /* Units a form offers (a worker's grids, the county's towns) drawn as land, so that a
+     pick map is never a polygon floating on grey; the county base under them when known. */
+  function unitsAsLand(map, units, onBase) {
+    // On the county base (land, sea) they only outline; alone they are the land.
+    var opacity = map.hyTiles || onBase ? 0.06 : 0.9;
+    return L.geoJSON(units, {
+      style: function () {
+        return { color: "#5f6f86", weight: 1.4, fillColor: "#f4f0e1", fillOpacity: opacity };
+      },
       onEachFeature: function (feature, layer) {
         if (feature.properties && feature.properties.name) {
           layer.bindTooltip(feature.properties.name, { sticky: true });
         }
       }
     });
-    fit(map, [units.getBounds()], 14);
+  }
+
+  function initPickMap(el, data) {
+    var map = HYMap.create(el, data);
+    var form = el.closest("form");
+    var lon = form.querySelector("[name=longitude]");
+    var lat = form.querySelector("[name=latitude]");
+    var status = form.querySelector("[data-location-status]");
+    var units = unitsAsLand(map, data.units, !!data.base);
+    HYMap.fit(map, [units.getBounds()], 14);
     units.addTo(map);
+    if (data.base) {
+      HYMap.loadBase(map, data.base, { townLabels: false }).then(function () {
+        el.dataset.hyBase = "drawn";
+      }).catch(function () { el.dataset.hyBase = "failed"; });
+    }
     var pin = null;
     function place(latitude, longitude, how) {
       lat.value = latitude.toFixed(6);
@@ -130,7 +129,7 @@
   }
 
   function initMaps(root) {
-    if (typeof L === "undefined") { return; }
+    if (typeof L === "undefined" || typeof HYMap === "undefined") { return; }
     root.querySelectorAll("[data-hy-map]").forEach(function (el) {
       if (el.dataset.hyMapReady) { return; }
       el.dataset.hyMapReady = "1";
