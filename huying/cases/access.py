@@ -135,8 +135,12 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     # The OR of the territory with one's own reports and rally calls would keep an index
     # from serving the territory (a county's list sorted by time walks (county, reported_at)):
     # the few personal cases outside the territory are named by id instead, read once.
-    outside = list(Case.objects.filter(personal).exclude(territory)
-                   .values_list("pk", flat=True)[:PERSONAL_OUTSIDE_MAX])
+    # Read once per user object (one request), like the user's places.
+    outside = getattr(user, "_huying_personal_outside", None)
+    if outside is None:
+        outside = list(Case.objects.filter(personal).exclude(territory)
+                       .values_list("pk", flat=True)[:PERSONAL_OUTSIDE_MAX])
+        user._huying_personal_outside = outside  # type: ignore[attr-defined]
     return Case.objects.filter(territory | Q(pk__in=outside) if outside else territory)
 
 
