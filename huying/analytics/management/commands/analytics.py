@@ -97,6 +97,7 @@ class Command(BaseCommand):
             self.stderr.write(f"  {time.monotonic() - started:6.1f}s  {step}")
 
         count = rollups_rebuild_sql(now=now, say=say)
+        say(_("committed"))
         self.stdout.write(_("Rollups rebuilt from %(n)d cases.") % {"n": count})
 
     def handle(self, *args: object, command: str, **options: object) -> None:
