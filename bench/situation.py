@@ -839,15 +839,15 @@ def measure(periods: Periods, user, repeat: int) -> list[dict[str, object]]:
                 raise SystemExit(f"{url}: {response.status_code} {response.content[:300]!r}")
             return response.json()
 
-        connection.queries_log.clear()  # a full log (its maxlen) would count nothing
         with CaptureQueriesContext(connection) as queries:
             get()
+        query_count = len(queries)  # now: the next request's start empties the log
         ours, answer = timed(get, repeat)
         statements = REFERENCES[endpoint.reference](periods, endpoint.period)
         theirs, reference = timed(lambda s=statements: run_reference(s), repeat, warm=1)
         wrong = compare(endpoint, answer, reference)  # type: ignore[arg-type]
         row = {
-            "endpoint": endpoint.name, "url": url, "queries": len(queries),
+            "endpoint": endpoint.name, "url": url, "queries": query_count,
             "p50_ms": round(statistics.median(ours), 2), "p95_ms": round(percentile(ours, .95), 2),
             "reference_statements": len(statements),
             "reference_p50_ms": round(statistics.median(theirs), 1),
@@ -903,7 +903,6 @@ def run(*, rows: int, repeat: int = 30, verify_rollups: bool | None = None,
         return {}
     print(f"situation benchmark: {rows:,} cases on PostgreSQL ({DATABASE}), "
           f"{repeat} requests per endpoint")
-    free_before = shutil.disk_usage("/work").free
     reused = setup_django(reuse=reuse)
     from huying.cases.models import Case
     from huying.demo.seed import COUNTY_CODE, demo_seed
@@ -947,17 +946,20 @@ def run(*, rows: int, repeat: int = 30, verify_rollups: bool | None = None,
     print()
     print_table(results)
     space = disk()
+    load = os.getloadavg()
     total = time.perf_counter() - _started
     met = all(r["meets_targets"] and r["figures_agree"] for r in results)
     print(f"\n  targets (p95 < {TARGET_P95_MS:.0f} ms, ≥ {TARGET_RATIO:.0f}× the raw GROUP BY): "
           f"{'all met' if met else 'NOT all met'}; database {space['database_mb']:,} MB, "
-          f"{(free_before - shutil.disk_usage('/work').free) / 2**30:.1f} GB of /work used; "
-          f"whole run {total / 60:.1f} min")
+          f"{space['work_free_gb']} GB left on /work; whole run {total / 60:.1f} min; "
+          f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} (2 cores: other work on "
+          f"the machine slows both sides)")
     report = {"rows": rows, "repeat": repeat, "now": NOW.isoformat(),
               "periods": {"month": [d.isoformat() for d in periods.month],
                           "year": [d.isoformat() for d in periods.year]},
               "phases_s": {k: round(v, 1) for k, v in phases.items()},
               "total_s": round(total, 1), "verify": checked, "disk": space,
+              "load_average": [round(x, 1) for x in load], "cpus": os.cpu_count(),
               "endpoints": results, "targets_met": met,
               "postgresql": scalar("SHOW server_version"),
               "settings": {name: scalar(f"SHOW {name}") for name in
