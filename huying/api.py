@@ -7,6 +7,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 
 from huying.analytics.api import router as analytics_router
+from huying.analytics.api_screen import router as screen_router
 from huying.analytics.map_api import router as map_router
 from huying.assessment.api import router as assessment_router
 from huying.cases.api import router as cases_router
@@ -31,6 +32,7 @@ api.add_router("/supervision", supervision_router)
 api.add_router("/assessment", assessment_router)
 api.add_router("/analytics", analytics_router)
 api.add_router("/map", map_router)
+api.add_router("/screen", screen_router)
 api.add_router("/notifications", notifications_router)
 api.add_router("/routing", routing_router)
 # The pull feed of answers to the source systems, beside their POST /intake/{channel}.

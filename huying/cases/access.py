@@ -354,6 +354,16 @@ def ensure_may_see_reports(viewer: Viewer) -> OrgUnit:
     return viewer.county
 
 
+def ensure_may_see_situation(viewer: Viewer) -> OrgUnit:
+    """The big screen (大屏) and the leader's dashboard show every town's and department's
+    figures, the overdue cases and the early warnings: the county's leaders, its command
+    centre's supervisors and administrators only."""
+    if viewer.county is None or not viewer.county_wide:
+        raise PermissionDenied(_("The big screen and the dashboard are for the county's "
+                                 "leaders, command centre and administrators."))
+    return viewer.county
+
+
 def ensure_may_see_department(viewer: Viewer, department: Department) -> None:
     """A department's score and deductions: its own staff, or the county-wide roles."""
     if viewer.county_wide and department.unit.path.startswith(viewer.county.path):
