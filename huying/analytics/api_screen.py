@@ -105,7 +105,7 @@ class CountersOut(ScreenOut):
     items: list[CounterOut]
 
 
-@router.get("/counters", response=CountersOut)
+@router.get("/counters", response=CountersOut, url_name="screen-counters")
 def counters(request: HttpRequest, query: Query[ScreenQuery]):
     """The chain received → resolved by grid/community/town → called up → signed →
     responded → completed, today and over the period."""
@@ -134,7 +134,7 @@ class TrendOut(ScreenOut):
     points: list[TrendPointOut]
 
 
-@router.get("/trend", response=TrendOut)
+@router.get("/trend", response=TrendOut, url_name="screen-trend")
 def trend(request: HttpRequest, query: Query[TrendQuery]):
     """The last `days` days (default 30), one point a day."""
     county, now = _county(request, query.county), timezone.now()
@@ -159,7 +159,7 @@ class ChannelsOut(ScreenOut):
     items: list[ShareOut]
 
 
-@router.get("/channels", response=ChannelsOut)
+@router.get("/channels", response=ChannelsOut, url_name="screen-channels")
 def channels(request: HttpRequest, query: Query[ScreenQuery]):
     """Reports of the period by channel and their shares."""
     county, now = _county(request, query.county), timezone.now()
@@ -186,7 +186,7 @@ class TownsOut(ScreenOut):
     items: list[TownOut]
 
 
-@router.get("/towns", response=TownsOut)
+@router.get("/towns", response=TownsOut, url_name="screen-towns")
 def towns(request: HttpRequest, query: Query[ScreenQuery]):
     """Per town: reported in the period, finished, still open, overdue now."""
     county, now = _county(request, query.county), timezone.now()
@@ -216,7 +216,7 @@ class DepartmentsOut(ScreenOut):
     items: list[DepartmentOut]
 
 
-@router.get("/departments", response=DepartmentsOut)
+@router.get("/departments", response=DepartmentsOut, url_name="screen-departments")
 def departments(request: HttpRequest, query: Query[ListQuery]):
     """Departments ranked by the share replied on time, then fewer overdue, then more
     work; `limit` rows (default every one)."""
@@ -267,17 +267,18 @@ class DensityOut(ScreenOut):
     period: PeriodOut
     max: int
     total: int
+    resolution: int = Field(..., description="H3 resolution of the cells shown")
     cells: CellsOut
 
 
-@router.get("/density", response=DensityOut)
+@router.get("/density", response=DensityOut, url_name="screen-density")
 def density(request: HttpRequest, query: Query[ScreenQuery]):
     """Reports of the period per hexagonal cell (H3, resolution 8) as GeoJSON polygons."""
     county, now = _county(request, query.county), timezone.now()
     period = screen.screen_period(query.period, timezone.localdate(now))
     cells = screen.screen_density(county, period)
     return DensityOut(**_frame(county, now), period=_period(period), max=cells["max"],
-                      total=cells["total"],
+                      total=cells["total"], resolution=cells["resolution"],
                       cells={"type": cells["type"], "features": cells["features"]})
 
 
@@ -308,7 +309,7 @@ class HotQuery(Schema):
     limit: int = Field(screen.HOT_LIMIT, description="1–20")
 
 
-@router.get("/hot-cases", response=HotCasesOut)
+@router.get("/hot-cases", response=HotCasesOut, url_name="screen-hot-cases")
 def hot_cases(request: HttpRequest, query: Query[HotQuery]):
     """The longest overdue cases, then the open red and orange ones; no personal data."""
     county, now = _county(request, query.county), timezone.now()
@@ -353,7 +354,7 @@ class WarningsQuery(Schema):
     limit: int = Field(screen.WARNINGS_SHOWN, description="1–50")
 
 
-@router.get("/warnings", response=WarningsOut)
+@router.get("/warnings", response=WarningsOut, url_name="screen-warnings")
 def warnings(request: HttpRequest, query: Query[WarningsQuery]):
     """The open early warnings, the most pressing first: what, why, how far above normal,
     since when, and their first cases."""

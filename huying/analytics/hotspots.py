@@ -36,6 +36,9 @@ class Hotspot:
         return f"{self.share * 100:.1f}%"
 
 
+HOTSPOT_MEASURES = ("received", "open", "sensitive")
+
+
 def hotspots(s: Slice, by: str = "grid", limit: int = 10) -> list[Hotspot]:
     """The `limit` keys of `by` with most reports in the slice, most first; reports not
     located (or not classified) count in the shares but are never a hotspot."""
@@ -45,7 +48,7 @@ def hotspots(s: Slice, by: str = "grid", limit: int = 10) -> list[Hotspot]:
     if not 1 <= limit <= MAX_LIMIT:
         raise ValidationFailed(_("Ask for 1 to %(max)d hotspots.") % {"max": MAX_LIMIT},
                                field="limit")
-    rows = breakdown(s, by)
+    rows = breakdown(s, by, HOTSPOT_MEASURES)
     total = sum(row["received"] for row in rows)
     spots = []
     for row in rows:

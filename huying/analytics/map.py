@@ -450,7 +450,7 @@ def map_density(user: User, county: OrgUnit, f: MapFilter) -> FeatureCollection:
     one query per town the user sees, one for the county."""
     counts: dict[str, dict[str, int]] = {}
     for piece in _rollup_slices(user, county, f):
-        for row in figures.breakdown(piece, "cell"):
+        for row in figures.breakdown(piece, "cell", ("received", "open")):
             if not row.key or not row["received"]:
                 continue
             into = counts.setdefault(str(row.key), {"count": 0, "open": 0})
@@ -481,7 +481,7 @@ def map_town_counts(user: User, county: OrgUnit, f: MapFilter) -> list[TownCount
     departments), for the towns the user may see, in the period, matter and colour."""
     rows: list[figures.Row] = []
     for piece in _rollup_slices(user, county, f, colour=True):
-        rows.extend(figures.breakdown(piece, "town"))
+        rows.extend(figures.breakdown(piece, "town", TOWN_MEASURES))
     codes = dict(OrgUnit.objects.filter(pk__in=[r.key for r in rows if r.key])
                  .values_list("pk", "code"))
     return [TownCount(code=codes[r.key], name=r.label,

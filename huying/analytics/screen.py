@@ -26,6 +26,7 @@ Case counts are the cohort of the cases reported in the period, in their state n
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -35,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from huying.analytics import figures
+from huying.analytics.contribution import CELL_RESOLUTION
 from huying.analytics.figures import Counters, Slice
 from huying.analytics.indicators import Ratio
 from huying.analytics.models_warnings import EarlyWarning, WarningKind, WarningState
@@ -102,12 +104,13 @@ class Counter:
     period: int
 
 
-def screen_counters(county: OrgUnit, period: Period) -> list[Counter]:
-    """The chain of the big screen today and over the period (two reads of the rollups,
-    one when the period is today)."""
-    today = figures.live_counters(county, period.last, period.last)
+def screen_counters(county: OrgUnit, period: Period, unit: OrgUnit | None = None
+                    ) -> list[Counter]:
+    """The chain of the big screen today and over the period, for the county or one of
+    its units (two reads of the rollups, one when the period is today)."""
+    today = figures.live_counters(county, period.last, period.last, unit)
     over = today if period.first == period.last else figures.live_counters(
-        county, period.first, period.last)
+        county, period.first, period.last, unit)
     return [Counter(code=code, label=str(label), today=getattr(today, code),
                     period=getattr(over, code)) for code, label in Counters.LABELS]
 
@@ -157,8 +160,8 @@ def screen_channels(county: OrgUnit, period: Period, unit: OrgUnit | None = None
                     ) -> list[Share]:
     """Reports of the period by channel, most first (one read; labels from the channel
     registry's cache)."""
-    rows = [row for row in figures.breakdown(period.slice(county, unit), "channel")
-            if row["received"]]
+    rows = [row for row in figures.breakdown(period.slice(county, unit), "channel",
+                                             ("received",)) if row["received"]]
     total = sum(row["received"] for row in rows)
     return [Share(code=str(row.key), label=row.label, count=row["received"],
                   share=row["received"] / total if total else 0.0) for row in rows]
@@ -184,6 +187,9 @@ class PlaceRow:
         return Ratio(self.done, self.received)
 
 
+PLACE_MEASURES = ("received", "done", "open", "overdue")
+
+
 def _children(county: OrgUnit, unit: OrgUnit | None) -> list[OrgUnit]:
     if unit is None:
         rows = OrgUnit.objects.filter(parent=county, level=Level.TOWN, active=True)
@@ -197,7 +203,8 @@ def screen_places(county: OrgUnit, period: Period, unit: OrgUnit | None = None
     """Per town of the county (or per child unit of `unit`), every one of them even without
     a report, most received first; cases not located that far in one row at the end.
     Three reads."""
-    found = {row.key: row for row in figures.breakdown(period.slice(county, unit), "child")}
+    found = {row.key: row for row in figures.breakdown(period.slice(county, unit), "child",
+                                                       PLACE_MEASURES)}
     rows = []
     for child in _children(county, unit):
         row = found.pop(child.pk, None)
@@ -293,6 +300,7 @@ def screen_departments(county: OrgUnit, period: Period, unit: OrgUnit | None = N
 # the county map: the base polygons and the density of reports per cell
 
 MAX_CELLS = 3000
+DENSITY_MEASURES = ("received", "open", "overdue")
 
 
 def _ring(boundary: tuple[tuple[float, float], ...]) -> list[list[float]]:
@@ -302,34 +310,81 @@ def _ring(boundary: tuple[tuple[float, float], ...]) -> list[list[float]]:
 
 
 def _level(count: int, top: int) -> int:
-    """A colour step 1–5 of a cell, relative to the busiest cell."""
+    """A colour step 1–5 of a cell, relative to the busiest cell; on a square-root scale,
+    because a few busy cells would otherwise leave every other one in the lowest step."""
     if top <= 0:
         return 0
-    return min(5, 1 + int(4 * count / top)) if count < top else 5
+    return min(5, 1 + int(4 * math.sqrt(count / top))) if count < top else 5
 
 
-def screen_density(county: OrgUnit, period: Period, unit: OrgUnit | None = None) -> dict:
-    """The reports of the period per H3 cell (resolution 8, about 0.7 km²), as a GeoJSON
-    FeatureCollection of hexagons with `count`, `open`, `level` (1–5) and the name of the
-    place at the cell's centre: one read, the outlines computed here (the page draws them
-    offline). At most `MAX_CELLS` cells, the busiest."""
-    rows = [row for row in figures.breakdown(period.slice(county, unit), "cell")
-            if row.key and row["received"]][:MAX_CELLS]
-    top = rows[0]["received"] if rows else 0
-    features = []
-    for row in rows:
+# The map shows cells coarser than the rollups' when the county is large: about this many
+# cells across its diagonal, so that a hexagon stays visible on the wall.
+CELLS_ACROSS = 30
+DISPLAY_RESOLUTIONS = (CELL_RESOLUTION, 7, 6, 5)
+
+
+def _bbox(geometry: dict | None) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of a GeoJSON Polygon or MultiPolygon."""
+    if not geometry or geometry.get("type") not in ("Polygon", "MultiPolygon"):
+        return None
+    polygons = (geometry["coordinates"] if geometry["type"] == "MultiPolygon"
+                else [geometry["coordinates"]])
+    points = [point for polygon in polygons for ring in polygon for point in ring]
+    if not points:
+        return None
+    lngs, lats = [p[0] for p in points], [p[1] for p in points]
+    return min(lngs), min(lats), max(lngs), max(lats)
+
+
+def display_resolution(county: OrgUnit) -> int:
+    """The H3 resolution the map shows for `county`: the one whose cells' edge is nearest
+    to its diagonal / `CELLS_ACROSS` (the rollups' own resolution for a small county or one
+    without an outline)."""
+    box = _bbox(county.geometry)
+    if box is None:
+        return CELL_RESOLUTION
+    west, south, east, north = box
+    diagonal = h3.great_circle_distance((south, west), (north, east), unit="km")
+    target = diagonal / CELLS_ACROSS
+    return min(DISPLAY_RESOLUTIONS, key=lambda res: abs(
+        math.log(h3.average_hexagon_edge_length(res, unit="km") / target)) if target else 0)
+
+
+def screen_density(county: OrgUnit, period: Period, unit: OrgUnit | None = None,
+                   resolution: int | None = None) -> dict:
+    """The reports of the period per hexagonal cell, as a GeoJSON FeatureCollection of
+    hexagons with `count`, `open`, `overdue`, `level` (1–5) and the name of the place at
+    the cell's centre: one read, the outlines computed here (the page draws them offline).
+    The rollups keep H3 resolution 8 (about 0.7 km²); a large county is shown in coarser
+    cells (`display_resolution`), each the sum of the cells inside it. At most `MAX_CELLS`
+    cells, the busiest."""
+    resolution = display_resolution(county) if resolution is None else resolution
+    summed: dict[str, dict[str, int]] = {}
+    for row in figures.breakdown(period.slice(county, unit), "cell", DENSITY_MEASURES):
+        if not row.key or not row["received"]:
+            continue
         cell = str(row.key)
+        if h3.get_resolution(cell) > resolution:
+            cell = h3.cell_to_parent(cell, resolution)
+        into = summed.setdefault(cell, {"count": 0, "open": 0, "overdue": 0})
+        into["count"] += row["received"]
+        into["open"] += row["open"]
+        into["overdue"] += row["overdue"]
+    cells = sorted(summed.items(), key=lambda item: (-item[1]["count"], item[0]))[:MAX_CELLS]
+    top = cells[0][1]["count"] if cells else 0
+    features = []
+    for cell, counts in cells:
         lat, lng = h3.cell_to_latlng(cell)
         place = locate(county, lng, lat)
         features.append({
             "type": "Feature", "id": cell,
             "geometry": {"type": "Polygon", "coordinates": [_ring(h3.cell_to_boundary(cell))]},
-            "properties": {"cell": cell, "count": row["received"], "open": row["open"],
-                           "overdue": row["overdue"], "level": _level(row["received"], top),
+            "properties": {"cell": cell, **counts, "level": _level(counts["count"], top),
                            "place": place.name if place is not None else ""},
         })
     return {"type": "FeatureCollection", "features": features, "max": top,
-            "total": sum(row["received"] for row in rows)}
+            "total": sum(counts["count"] for _cell, counts in cells),
+            "resolution": resolution}
 
 
 def county_base_map(county: OrgUnit) -> dict:
@@ -432,12 +487,12 @@ def screen_hot_cases(county: OrgUnit, now: datetime, limit: int = HOT_LIMIT) -> 
         rest = [case for case in hot.exclude(pk__in=seen)
                 .select_related("matter_type", "town", "grid")
                 .order_by("reported_at", "pk")[:limit]]
+        # the lead answerable now: the newest not returned or cancelled (later rows win)
         leads = {case_id: short or name for case_id, short, name in Assignment.objects.filter(
-            case_id__in=[c.pk for c in rest], role=AssignmentRole.LEAD,
-            status__in=[AssignmentStatus.PENDING, AssignmentStatus.SIGNED,
-                        AssignmentStatus.RETURN_REQUESTED])
-            .order_by("dispatched_at").values_list("case_id", "department__short_name",
-                                                   "department__name")}
+            case_id__in=[c.pk for c in rest], role=AssignmentRole.LEAD)
+            .exclude(status__in=[AssignmentStatus.RETURNED, AssignmentStatus.CANCELLED])
+            .order_by("dispatched_at", "pk").values_list("case_id", "department__short_name",
+                                                         "department__name")}
         rest.sort(key=lambda c: (COLOUR_ORDER.get(_colour_of(c), 9), c.reported_at, c.pk))
         items += [_hot(case, leads.get(case.pk, "")) for case in rest[:limit - len(items)]]
     return HotCases(overdue=overdue_total, red_orange=red_orange, items=items)

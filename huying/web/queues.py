@@ -8,12 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from huying.cases import access, selectors
-from huying.cases.models import Case, CaseStatus
+from huying.cases import access, ports, selectors
+from huying.cases.models import Assignment, Case, CaseStatus
 from huying.common.days import day_range
-from huying.org.models import DEPARTMENT_ROLES, GRID_ROLES, Role, User
+from huying.org.models import DEPARTMENT_ROLES, GRID_ROLES, OrgUnit, Role, User
 from huying.org.selectors import with_units
 from huying.supervision.models import ClockState, SlaClock
 from huying.web.roles import roles_of
@@ -84,13 +85,24 @@ class QueueFilters:
     date_from: date | None = None
     date_to: date | None = None
     q: str = ""
+    # The drill-down filters the dashboard links to (no field of their own in the form):
+    # a unit's code (town, community, grid), a channel's code, a department's code (cases
+    # it has an assignment of), overdue now.
+    unit: str = ""
+    channel: str = ""
+    department: str = ""
+    overdue: bool = False
     errors: list[str] = field(default_factory=list)
 
     @classmethod
     def from_query(cls, params) -> QueueFilters:
         filters = cls(status=params.get("status", "").strip(),
                       colour=params.get("colour", "").strip(),
-                      matter=params.get("matter", "").strip(), q=params.get("q", "").strip())
+                      matter=params.get("matter", "").strip(), q=params.get("q", "").strip(),
+                      unit=params.get("unit", "").strip()[:32],
+                      channel=params.get("channel", "").strip()[:32],
+                      department=params.get("department", "").strip()[:32],
+                      overdue=params.get("overdue", "") == "1")
         for name in ("date_from", "date_to"):
             raw = params.get(name, "").strip()
             if raw:
@@ -102,10 +114,32 @@ class QueueFilters:
 
     def any(self) -> bool:
         return bool(self.status or self.colour or self.matter or self.date_from
-                    or self.date_to or self.q)
+                    or self.date_to or self.q or self.drill_down())
 
-    def apply(self, rows: QuerySet, kind: str) -> QuerySet:
+    def drill_down(self) -> dict[str, str]:
+        """The drill-down filters set, as query parameters (kept by the filter form)."""
+        found = {"unit": self.unit, "channel": self.channel, "department": self.department,
+                 "overdue": "1" if self.overdue else ""}
+        return {name: value for name, value in found.items() if value}
+
+    def apply(self, rows: QuerySet, kind: str, *, now: datetime | None = None) -> QuerySet:
         p = "case__" if kind == ASSIGNMENT else ""
+        if self.unit:
+            unit = OrgUnit.objects.filter(code=self.unit).first()
+            if unit is None:
+                return rows.none()
+            rows = rows.filter(access.unit_q(unit)) if not p else rows.filter(
+                case__in=Case.objects.filter(access.unit_q(unit)))
+        if self.channel:
+            rows = rows.filter(**{f"{p}channel": self.channel})
+        if self.department and kind == ASSIGNMENT:
+            rows = rows.filter(department__code=self.department)
+        elif self.department:
+            rows = rows.filter(pk__in=Assignment.objects.filter(
+                department__code=self.department).values("case_id"))
+        if self.overdue:
+            rows = rows.filter(**{f"{p}pk__in": ports.case_ids_overdue(
+                now=now or timezone.now())})
         if self.status:
             rows = rows.filter(**{f"{p}status": self.status})
         if self.colour:

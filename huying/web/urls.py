@@ -13,6 +13,7 @@ from huying.web.views import (
     report,
     reports,
     routing,
+    screen,
     town,
     warnings,
     workbench,
@@ -80,6 +81,8 @@ urlpatterns = [
     path("reports/generate", reports.report_generate, name="report-generate"),
     path("reports/<int:issue_id>/", reports.report_issue, name="report-issue"),
     path("reports/<int:issue_id>/<str:fmt>", reports.report_download, name="report-download"),
+    # the big screen (大屏) of the command centre
+    path("screen/", screen.big_screen, name="big-screen"),
     # public (no sign-in)
     path("public/lists", public.public_lists, name="public-lists"),
     path("public/track", public.public_track, name="public-track"),

@@ -18,6 +18,7 @@ from huying.cases.models import Case
 from huying.common.errors import ValidationFailed
 from huying.common.messages import message
 from huying.supervision.sweep import sweep_run
+from tests.factories import square
 
 MARCH_1, MARCH_31 = date(2026, 3, 1), date(2026, 3, 31)
 MARCH = screen.Period(code=screen.MONTH, first=MARCH_1, last=MARCH_31)
@@ -133,6 +134,8 @@ def test_departments_ranked_by_work_on_time(world, march):
 
 def test_density_per_cell_as_geojson_hexagons(world, march):
     cells = screen.screen_density(world.county, MARCH)
+    # the county's diagonal is 57 km: shown in cells of resolution 7 (1.4 km edges)
+    assert cells["resolution"] == 7
     assert cells["max"] == cells["total"] == 9  # every March report at one spot of grid 1
     (feature,) = cells["features"]
     ring = feature["geometry"]["coordinates"][0]
@@ -142,6 +145,25 @@ def test_density_per_cell_as_geojson_hexagons(world, march):
     assert feature["properties"] == {"cell": feature["id"], "count": 9, "open": 3,
                                      "overdue": 0, "level": 5,
                                      "place": world.grids[0].name}
+
+
+def test_a_small_county_keeps_the_cells_of_the_rollups_and_a_large_one_coarser(world):
+    assert screen.display_resolution(world.county) == 7
+    world.county.geometry = square(122.0, 37.0, 0.05)  # a town-sized county, 7 km across
+    assert screen.display_resolution(world.county) == 8
+    world.county.geometry = square(120.0, 36.0, 2.0)  # a prefecture, 280 km across
+    assert screen.display_resolution(world.county) == 5
+    world.county.geometry = None
+    assert screen.display_resolution(world.county) == 8
+
+
+def test_finer_cells_sum_into_the_coarser_ones_shown(world, march):
+    background(world, first=MARCH_1, last=MARCH_31, per_day=2)
+    fine = screen.screen_density(world.county, MARCH, resolution=8)
+    coarse = screen.screen_density(world.county, MARCH, resolution=6)
+    assert fine["total"] == coarse["total"] and len(fine["features"]) > len(coarse["features"])
+    assert sum(f["properties"]["open"] for f in fine["features"]) == sum(
+        f["properties"]["open"] for f in coarse["features"])
 
 
 def test_the_base_map_is_the_county_and_its_towns(world):
@@ -237,6 +259,7 @@ def test_each_panel_costs_a_fixed_number_of_queries(world, march, panel,
                   cases=list(Case.objects.all()[:40]))
     for case in Case.objects.filter(status="registered")[:30]:
         Case.objects.filter(pk=case.pk).update(colour="red")
+    read(world)  # the channel labels' cache lives a minute: warm it again
     with django_assert_max_num_queries(queries):
         read(world)
 
