@@ -12,6 +12,17 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 
 @pytest.fixture(autouse=True)
+def fresh_memo():
+    """Each test reads the registry, lists and calendar of its own database: nothing a
+    rolled-back test loaded is remembered into the next."""
+    from huying.common import memo
+
+    memo.forget_all_here()
+    yield
+    memo.forget_all_here()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Test users get real passwords; PBKDF2's deliberate slowness only slows the suite."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -467,7 +467,8 @@ def screen_hot_cases(county: OrgUnit, now: datetime, limit: int = HOT_LIMIT) -> 
     if not 1 <= limit <= HOT_LIMIT:
         raise ValidationFailed(_("Ask for 1 to %(max)d cases.") % {"max": HOT_LIMIT},
                                field="limit")
-    clocks = clocks_overdue(county_id=county.pk, now=now).select_related("case__grid")
+    clocks = (clocks_overdue(county_id=county.pk, now=now).select_related("case__grid")
+              .defer("case__grid__geometry"))
     overdue_total = clocks.values("case_id").distinct().count()
     items: list[HotCase] = []
     seen: set[int] = set()
@@ -486,6 +487,7 @@ def screen_hot_cases(county: OrgUnit, now: datetime, limit: int = HOT_LIMIT) -> 
     if len(items) < limit:
         rest = [case for case in hot.exclude(pk__in=seen)
                 .select_related("matter_type", "town", "grid")
+                .defer("town__geometry", "grid__geometry")
                 .order_by("reported_at", "pk")[:limit]]
         # the lead answerable now: the newest not returned or cancelled (later rows win)
         leads = {case_id: short or name for case_id, short, name in Assignment.objects.filter(

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from huying.common import memo
+
 # (code, name, kind, hotline number, must answer back). The codes of the first release
 # ("12345", "grid", "town" …) are kept, so older cases keep their channel.
 CHANNEL_SEED: list[tuple[str, str, str, str, bool]] = [
@@ -32,5 +34,7 @@ def channels_seed(*, channel_model: Any, using: str = "default") -> int:
                              must_answer_back=answer_back)
                for code, name, kind, number, answer_back in CHANNEL_SEED if code not in existing]
     channel_model.objects.using(using).bulk_create(missing)
+    if missing:
+        memo.forget("channels")  # bulk_create sends no post_save
     return len(missing)
 

@@ -6,7 +6,7 @@ States and who may move them live in `states.py`; every write is a service in `s
 
 from __future__ import annotations
 
-import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,6 +15,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from huying.catalog.models import Colour, MatterType
+from huying.common import memo
 
 
 class ChannelKind(models.TextChoices):
@@ -69,14 +70,6 @@ class Channel(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs) -> None:
-        super().save(*args, **kwargs)
-        _CHANNEL_NAMES.clear()
-
-    def delete(self, *args, **kwargs):
-        _CHANNEL_NAMES.clear()
-        return super().delete(*args, **kwargs)
-
     def clean(self) -> None:
         if self.default_matter_code and not MatterType.objects.filter(
                 code=self.default_matter_code).exists():
@@ -86,19 +79,32 @@ class Channel(models.Model):
 
 # code -> name, read once a minute per process (at once after a save in this process):
 # every case summary shows its channel's name, and channels change a few times a year.
-_CHANNEL_NAMES: dict[str, str] = {}
-_CHANNEL_NAMES_TTL = 60.0
-_channel_names_read_at = [0.0]
+CHANNELS = "channels"  # the memo group of the registry
+
+
+@dataclass(frozen=True)
+class ChannelEntry:
+    name: str
+    active: bool
+
+
+def channel_registry() -> dict[str, ChannelEntry]:
+    """Every channel of the registry by code, remembered between requests (`common.memo`;
+    forgotten when a channel is saved)."""
+    return memo.remembered(CHANNELS, None, lambda: {
+        code: ChannelEntry(name=name, active=active) for code, name, active in
+        Channel.objects.values_list("code", "name", "active")})
 
 
 def channel_label(code: str) -> str:
     """The registry's name for a channel code; the code itself when no row has it."""
-    if not _CHANNEL_NAMES or time.monotonic() - _channel_names_read_at[0] > _CHANNEL_NAMES_TTL:
-        names = dict(Channel.objects.values_list("code", "name"))
-        _CHANNEL_NAMES.clear()
-        _CHANNEL_NAMES.update(names)
-        _channel_names_read_at[0] = time.monotonic()
-    return _CHANNEL_NAMES.get(code, code)
+    entry = channel_registry().get(code)
+    return entry.name if entry is not None else code
+
+
+def channel_is_active(code: str) -> bool:
+    entry = channel_registry().get(code)
+    return entry is not None and entry.active
 
 
 class ChannelKey(models.Model):

@@ -20,6 +20,7 @@ from huying.cases.models import (
     Channel,
     ExtensionRequest,
     RallyCall,
+    channel_is_active,  # noqa: F401  (reads.channel_is_active)
 )
 from huying.cases.ports import ClockView
 from huying.cases.selectors import rally_calls_open_to
@@ -35,10 +36,6 @@ def county_by_code(code: str) -> OrgUnit:
     if county is None:
         raise ValidationFailed(_("Unknown county %(code)s.") % {"code": code}, field="county")
     return county
-
-
-def channel_is_active(code: str) -> bool:
-    return Channel.objects.filter(code=code, active=True).exists()
 
 
 def channel_by_code(code: str) -> Channel:

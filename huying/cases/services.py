@@ -94,6 +94,25 @@ def _remember_state(case: Case) -> None:
                          for f in Case._meta.concrete_fields if not f.primary_key}
 
 
+def _remember_assignment(assignment: Assignment) -> None:
+    assignment._saved_state = {  # type: ignore[attr-defined]
+        f.attname: getattr(assignment, f.attname)
+        for f in Assignment._meta.concrete_fields if not f.primary_key}
+
+
+def assignment_save_changes(assignment: Assignment) -> None:
+    """Like `case_save_changes`, for an assignment read by `assignment_lock`."""
+    state: dict[str, Any] | None = getattr(assignment, "_saved_state", None)
+    if state is None:
+        assignment.save()
+    else:
+        changed = [name for name, value in state.items()
+                   if getattr(assignment, name) != value]
+        if changed:
+            assignment.save(update_fields=changed)
+    _remember_assignment(assignment)
+
+
 def case_save_changes(case: Case) -> None:
     """Save a case read by `case_lock`: only the columns an action changed (the text of a
     report is not rewritten by every step); all of them for a case read elsewhere."""
@@ -107,8 +126,12 @@ def case_save_changes(case: Case) -> None:
     _remember_state(case)
 
 
-def case_lock(case: Case, expected_version: int | None = None) -> Case:
-    locked = Case.objects.select_for_update(of=("self",)).select_related("unit").get(pk=case.pk)
+def case_lock(case: Case | int, expected_version: int | None = None) -> Case:
+    """The case (or the case of that id) read again with its row locked, its unit without
+    the outline."""
+    pk = case if isinstance(case, int) else case.pk
+    locked = (Case.objects.select_for_update(of=("self",)).select_related("unit")
+              .defer("unit__geometry").get(pk=pk))
     _remember_state(locked)
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion(
@@ -121,9 +144,11 @@ def case_lock(case: Case, expected_version: int | None = None) -> Case:
 
 def assignment_lock(assignment: Assignment, expected_version: int | None = None
                     ) -> tuple[Assignment, Case]:
-    case = case_lock(assignment.case)
+    case = case_lock(assignment.case_id)
     locked = Assignment.objects.select_for_update(of=("self",)).select_related("department").get(
         pk=assignment.pk)
+    locked.case = case  # the locked row, not a second read
+    _remember_assignment(locked)
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion(
             _("The assignment was changed by someone else meanwhile (now version %(now)d, you "
@@ -161,14 +186,14 @@ def assignment_move(*, assignment: Assignment, case: Case, transition: Transitio
     for name, value in fields.items():
         setattr(assignment, name, value)
     assignment.version += 1
-    assignment.save()
+    assignment_save_changes(assignment)
     event_append(case=case, actor=actor, action=transition.action, from_status=from_status,
                  to_status=assignment.status, now=now,
                  payload={"assignment": assignment.pk, "department": assignment.department.code,
                           **(payload or {})})
     case.version += 1
     case.updated_at = now
-    case.save(update_fields=["version", "updated_at"])
+    case_save_changes(case)
     return assignment
 
 
@@ -1005,7 +1030,7 @@ def case_rally(*, case: Case, actor: User, need: str, points: int, now: datetime
 def rally_claim(*, rally: RallyCall, actor: User, team: VolunteerTeam, now: datetime
                 ) -> RallyCall:
     rally = RallyCall.objects.select_for_update().get(pk=rally.pk)
-    case = case_lock(rally.case)
+    case = case_lock(rally.case_id)
     transition = RALLY.check(rally.status, "claim", actor=actor, case=case, team_id=team.pk)
     rally.status = transition.target_for(rally.status)
     rally.team, rally.claimed_at = team, now
@@ -1021,7 +1046,7 @@ def rally_complete(*, rally: RallyCall, actor: User, participants: Sequence[User
     """The team reports the work done; each participating member earns the credit points."""
     outcome = validation.text(outcome, field="outcome", label=_("outcome"))
     rally = RallyCall.objects.select_for_update().get(pk=rally.pk)
-    case = case_lock(rally.case)
+    case = case_lock(rally.case_id)
     transition = RALLY.check(rally.status, "complete", actor=actor, case=case,
                              team_id=rally.team_id)
     members = set(rally.team.members.values_list("user_id", flat=True))

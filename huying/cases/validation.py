@@ -8,7 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from huying.cases.models import Channel, Rating
+from huying.cases.models import Rating, channel_is_active
 from huying.common.errors import ValidationFailed
 
 PHONE = re.compile(r"^\+?[0-9][0-9-]{6,19}$")
@@ -38,7 +38,7 @@ def reason(value: Any) -> str:
 
 def channel_check_active(code: str) -> None:
     """Cases arrive only through a channel of the registry that is switched on."""
-    if not isinstance(code, str) or not Channel.objects.filter(code=code, active=True).exists():
+    if not isinstance(code, str) or not channel_is_active(code):
         raise ValidationFailed(_("Unknown or inactive channel %(channel)s.")
                                % {"channel": str(code)[:40]}, field="channel")
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from huying.common import memo
+
 # (code, code, why): the reason is for the administrator reading the admin list.
 RELATION_SEED: list[tuple[str, str, str]] = [
     ("M044", "M045", "积水往往因排水管道堵塞，同一处既报积水又报冒水"),
@@ -81,4 +83,6 @@ def matter_relations_seed(*, relation_model: Any, using: str = "default") -> int
         low, high = sorted((a, b))
         rows.append(relation_model(code_a=low, code_b=high, note=note))
     relation_model.objects.using(using).bulk_create(rows)
+    if rows:
+        memo.forget("lists")  # bulk_create sends no post_save
     return len(rows)

@@ -19,15 +19,21 @@ from huying.catalog.models import (
     MatterType,
     VersionStatus,
 )
+from huying.common import memo
 from huying.org.models import Level, OrgUnit
+
+LISTS = "lists"  # the memo group of the versions in force, their codes, the relations
 
 
 def list_in_force(*, county: OrgUnit, kind: str, on: date) -> ListVersion | None:
-    """The published version of `kind` in force in `county` on day `on`."""
-    return (ListVersion.objects
-            .filter(county=county, kind=kind, status=VersionStatus.PUBLISHED,
-                    effective_from__lte=on)
-            .order_by("-effective_from", "-number").first())
+    """The published version of `kind` in force in `county` on day `on`; remembered
+    between requests (`common.memo`, forgotten when a version, item or matter type is
+    saved). Treat it as read-only: it is shared."""
+    return memo.remembered(LISTS, ("version", county.pk, kind, on), lambda: (
+        ListVersion.objects
+        .filter(county=county, kind=kind, status=VersionStatus.PUBLISHED,
+                effective_from__lte=on)
+        .order_by("-effective_from", "-number").first()))
 
 
 def lists_in_force(*, county: OrgUnit, on: date) -> dict[str, ListVersion]:
@@ -73,14 +79,19 @@ def items_of(version: ListVersion) -> QuerySet[ListItem]:
     return version.items.order_by("position", "matter_code")
 
 
-def matter_codes_on_list(*, county: OrgUnit, kind: str, on: date) -> set[str]:
-    """The matter codes a list in force names; for the catalogue, its matter type codes."""
+def matter_codes_on_list(*, county: OrgUnit, kind: str, on: date) -> frozenset[str]:
+    """The matter codes a list in force names; for the catalogue, its matter type codes
+    (remembered like `list_in_force`)."""
     version = list_in_force(county=county, kind=kind, on=on)
     if version is None:
-        return set()
-    if kind == ListKind.CATALOGUE:
-        return set(version.matter_types.values_list("code", flat=True))
-    return set(version.items.values_list("matter_code", flat=True))
+        return frozenset()
+
+    def load() -> frozenset[str]:
+        if kind == ListKind.CATALOGUE:
+            return frozenset(version.matter_types.values_list("code", flat=True))
+        return frozenset(version.items.values_list("matter_code", flat=True))
+
+    return memo.remembered(LISTS, ("codes", version.pk), load)
 
 
 def list_item_in_force(*, county: OrgUnit, kind: str, code: str,
@@ -89,7 +100,8 @@ def list_item_in_force(*, county: OrgUnit, kind: str, code: str,
     version = list_in_force(county=county, kind=kind, on=on)
     if version is None:
         return None, None
-    return version, version.items.filter(matter_code=code).first()
+    return version, memo.remembered(LISTS, ("item", version.pk, code),
+                                    lambda: version.items.filter(matter_code=code).first())
 
 
 def matter_types_for_grid_admission(*, county: OrgUnit, on: date) -> QuerySet[MatterType]:
@@ -110,5 +122,5 @@ def default_county() -> OrgUnit | None:
 
 def matter_relations() -> frozenset[frozenset[str]]:
     """Every related pair of matter codes (相关事项), each as a set of two: one query."""
-    return frozenset(frozenset(pair) for pair in
-                     MatterRelation.objects.values_list("code_a", "code_b"))
+    return memo.remembered(LISTS, "relations", lambda: frozenset(
+        frozenset(pair) for pair in MatterRelation.objects.values_list("code_a", "code_b")))

@@ -96,7 +96,7 @@ def duplicate_dismiss(*, candidate: DuplicateCandidate, actor: User, now: dateti
     if not actor_may(actor, CASE["merge"], case=candidate.case):
         raise PermissionDenied(_("You may not decide on the duplicates of case %(number)s.")
                                % {"number": candidate.case.number})
-    case = case_lock(candidate.case)
+    case = case_lock(candidate.case_id)
     event_append(case=case, actor=actor, action="dismiss_duplicate", from_status=case.status,
                  to_status=case.status, now=now,
                  payload={"master": candidate.master.number, "score": candidate.score})

@@ -71,6 +71,10 @@ class SlaClock(models.Model):
                          condition=models.Q(next_check_at__isnull=False)),
             models.Index(fields=["department", "metric", "state"]),
             models.Index(fields=["case", "state"]),
+            # the overdue lists (big screen, reports): open clocks by due time, a small
+            # part of every clock ever started
+            models.Index(fields=["due_at"], name="sla_open_due",
+                         condition=models.Q(state__in=["running", "paused"])),
         ]
 
     def __str__(self) -> str:

@@ -38,6 +38,7 @@ def clocks_overdue(*, county_id: int, now: datetime) -> QuerySet[SlaClock]:
                                     state__in=[ClockState.RUNNING, ClockState.PAUSED],
                                     due_at__lt=now)
             .select_related("case__matter_type", "case__town", "department")
+            .defer("case__town__geometry")
             .order_by("due_at", "pk"))
 
 

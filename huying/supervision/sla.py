@@ -101,8 +101,12 @@ def clocks_start(*, assignment: Assignment, now: datetime,
     return SlaClock.objects.bulk_create(clocks)
 
 
-def clock_stop(*, assignment: Assignment, metric: str, now: datetime) -> None:
-    SlaClock.objects.filter(assignment=assignment, metric=metric, state__in=OPEN_STATES).update(
+def clock_stop(*, assignment: Assignment, metric: str | tuple[str, ...], now: datetime
+               ) -> None:
+    """Stop the open clocks of `metric` (one or several: one statement either way)."""
+    metrics = (metric,) if isinstance(metric, str) else metric
+    SlaClock.objects.filter(assignment=assignment, metric__in=metrics,
+                            state__in=OPEN_STATES).update(
         state=ClockState.STOPPED, stopped_at=now, next_check_at=None)
 
 

@@ -38,14 +38,13 @@ def stop_sign_clock(event: AssignmentSigned) -> None:
 @subscribe(AssignmentResponded, when=Phase.IN_TRANSACTION)
 def stop_response_clocks(event: AssignmentResponded) -> None:
     # A first action answers the response clock, and implies the assignment was taken on.
-    sla.clock_stop(assignment=event.assignment, metric="sign", now=event.at)
-    sla.clock_stop(assignment=event.assignment, metric="respond", now=event.at)
+    sla.clock_stop(assignment=event.assignment, metric=("sign", "respond"), now=event.at)
 
 
 @subscribe(AssignmentReplied, when=Phase.IN_TRANSACTION)
 def stop_all_clocks(event: AssignmentReplied) -> None:
-    for metric in ("sign", "respond", "complete"):
-        sla.clock_stop(assignment=event.assignment, metric=metric, now=event.at)
+    sla.clock_stop(assignment=event.assignment, metric=("sign", "respond", "complete"),
+                   now=event.at)
 
 
 @subscribe(AssignmentCancelled, when=Phase.IN_TRANSACTION)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from huying.common import memo
 from huying.workdays.library import library_covers, library_days
 
 LIBRARY = "library"
@@ -59,6 +60,8 @@ def seed_years(model, *, years: Iterable[int], now: datetime,
         report.updated += len(to_update)
         report.removed += len(stale)
         report.years_seeded.append(year)
+        if to_create or to_update or stale:
+            memo.forget("calendar")  # bulk writes send no post_save
         if progress:
             progress(year, report)
     return report

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from huying.common import memo
 from huying.workdays.calendar import WorkCalendar
 from huying.workdays.library import library_covers
 from huying.workdays.models import CalendarDay, CalendarSource, WorkingHours
@@ -28,11 +29,19 @@ def calendar_explicit_days(year: int) -> dict[date, bool]:
                 .values_list("date", "is_workday"))
 
 
+CALENDAR = "calendar"  # the memo group of the working hours and the calendar days
+
+
+def _remembered_year(year: int) -> dict[date, bool]:
+    return memo.remembered(CALENDAR, ("year", year), lambda: calendar_explicit_days(year))
+
+
 def work_calendar() -> WorkCalendar:
-    """A fresh calendar for one operation (a request, one sweep run): reads the working hours
-    now and each year's rows the first time a date in that year is asked about."""
-    return WorkCalendar(periods=working_hours_current().periods(), tz=settings.TIME_ZONE,
-                        load_year=calendar_explicit_days)
+    """A calendar for one operation (a request, one sweep run). The working hours and each
+    year's days are remembered between operations (`common.memo`: forgotten when an
+    administrator changes either), so a step of the lifecycle reads neither."""
+    periods = memo.remembered(CALENDAR, "hours", lambda: working_hours_current().periods())
+    return WorkCalendar(periods=periods, tz=settings.TIME_ZONE, load_year=_remembered_year)
 
 
 def calendar_year_status(year: int) -> tuple[bool, str]:
