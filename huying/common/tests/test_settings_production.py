@@ -114,3 +114,13 @@ def test_the_plain_format_stays_quiet_about_requests(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "huying.request" not in done.stderr
     assert "ERROR huying.example: sweep failed for 县指挥中心" in done.stderr
+
+
+ENV_READ = re.compile(r'(?:environ(?:\.get)?[(\[]|env_bool\()"([A-Z_]+)"')
+
+
+def test_every_environment_variable_of_the_settings_is_in_the_operators_table():
+    read = set(ENV_READ.findall((ROOT / "huying" / "settings.py").read_text(encoding="utf-8")))
+    documented = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    assert len(read) > 30
+    assert sorted(v for v in read if f"`{v}`" not in documented) == []
