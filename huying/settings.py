@@ -5,6 +5,7 @@ Every knob an operator may turn is an environment variable; docs/operations.md l
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -38,7 +39,9 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 MEDIA_ROOT = VAR_DIR / "uploads"
 MODEL_DIR = VAR_DIR / "models"
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "huying-insecure-development-key-change-me")
+# `huying serve` refuses to start with this key outside the demo profile.
+DEVELOPMENT_SECRET_KEY = "huying-insecure-development-key-change-me"
+SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
                  .split(",") if h]
@@ -53,6 +56,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "huey.contrib.djhuey",
+    "django_prometheus",
     "huying.common",
     "huying.org",
     "huying.catalog",
@@ -74,6 +78,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and last: django-prometheus measures everything between them (/metrics).
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "huying.common.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -83,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "huying.urls"
@@ -131,6 +139,47 @@ if REDIS_URL:
     HUEY |= {"huey_class": "huey.RedisHuey", "url": REDIS_URL}
 else:
     HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")}
+
+# The cache is only an accelerator (every entry can be rebuilt): shared by all processes
+# through Redis when there is one, else per process.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL, "KEY_PREFIX": "huying"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# HTTPS behind nginx (docs/operations.md "生产部署"): nginx ends TLS and says so in
+# X-Forwarded-Proto; cookies only over HTTPS; HSTS. nginx redirects http → https itself,
+# so Django's redirect is optional, and never for the probes, which come over plain http.
+HUYING_HTTPS = env_bool("HUYING_HTTPS", False)
+if HUYING_HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("HUYING_HSTS_SECONDS", "31536000"))
+    SECURE_SSL_REDIRECT = env_bool("HUYING_SSL_REDIRECT", False)
+    SECURE_REDIRECT_EXEMPT = [r"^(healthz|readyz|metrics)$"]
+
+# `huying serve` (huying/common/serving.py): where gunicorn listens (host:port or
+# unix:/path), its processes, threads and timeouts (seconds); huey consumer processes on
+# this node and the worker threads of each.
+HUYING_BIND = os.environ.get("HUYING_BIND", "127.0.0.1:8000")
+HUYING_WEB_WORKERS = int(os.environ.get("HUYING_WEB_WORKERS", "2"))
+HUYING_WEB_THREADS = int(os.environ.get("HUYING_WEB_THREADS", "4"))
+HUYING_WEB_TIMEOUT = int(os.environ.get("HUYING_WEB_TIMEOUT", "60"))
+HUYING_WEB_GRACEFUL_TIMEOUT = int(os.environ.get("HUYING_WEB_GRACEFUL_TIMEOUT", "30"))
+HUYING_HUEY_CONSUMERS = int(os.environ.get("HUYING_HUEY_CONSUMERS", "1"))
+HUYING_HUEY_WORKERS = int(os.environ.get("HUYING_HUEY_WORKERS", "2"))
+
+# /metrics (Prometheus) answers loopback, these networks (comma-separated CIDRs), or a
+# request with `Authorization: Bearer <HUYING_METRICS_TOKEN>`; anyone else gets 403.
+# A wrong network stops the start-up here rather than each scrape later.
+HUYING_METRICS_ALLOW = [str(ipaddress.ip_network(n.strip(), strict=False))
+                        for n in os.environ.get("HUYING_METRICS_ALLOW", "").split(",")
+                        if n.strip()]
+HUYING_METRICS_TOKEN = os.environ.get("HUYING_METRICS_TOKEN", "")
+# Never build the migration graph for a metric (readiness does that, once).
+PROMETHEUS_EXPORT_MIGRATIONS = False
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文"))]
@@ -192,15 +241,22 @@ HUYING_ROUTING_AUTO_DISPATCH_CONFIDENCE = (
     float(os.environ["HUYING_ROUTING_AUTO_DISPATCH_CONFIDENCE"])
     if os.environ.get("HUYING_ROUTING_AUTO_DISPATCH_CONFIDENCE", "").strip() else None)
 
+# LOG_FORMAT=json: one JSON object per line (huying/common/logs.py), and a line per request
+# (method, path, status, duration) at INFO; the default plain format keeps the demo quiet.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "[%(asctime)s] %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"plain": {"format": "[%(asctime)s] %(levelname)s %(name)s: %(message)s"},
+                   "json": {"()": "huying.common.logs.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "formatter": "json" if LOG_FORMAT == "json" else "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
     "loggers": {
         # The logging SMS backend writes at INFO: the demo reads the codes there.
         "huying.sms": {"level": "INFO"},
+        "huying.request": {"level": os.environ.get(
+            "HUYING_REQUEST_LOG_LEVEL", "INFO" if LOG_FORMAT == "json" else "WARNING")},
         # The consumer (`run_huey`) adds a handler of its own to a "huey" logger that has
         # none, on top of the root's: configured here, its lines are printed once.
         "huey": {"handlers": ["console"], "level": os.environ.get("HUEY_LOG_LEVEL", "INFO"),
