@@ -37,6 +37,7 @@ from huying.cases.schemas import (
 )
 from huying.common.counting import count_capped
 from huying.common.errors import ValidationFailed
+from huying.common.keyset import page_after
 from huying.org.auth import api_auth, request_token
 
 router = Router(tags=["事项"], auth=api_auth)
@@ -52,12 +53,16 @@ def visible(request: HttpRequest, number: str):
 
 @router.get("/cases", response=CaseListOut)
 def case_search(request: HttpRequest, query: Query[CaseSearchIn]):
+    """Newest first. Page with `after=<next>` (keyset: constant cost at any depth) or
+    with `offset` (kept for older callers; slower the deeper it goes), not both."""
+    if query.after and query.offset:
+        raise ValidationFailed(_("Page with either after or offset, not both."),
+                               field="after")
     cases = selectors.cases_search(request.user, query.filters(), now=timezone.now())
-    page = cases[query.offset:query.offset + query.limit]
+    page, following = page_after(cases, "reported_at", query.limit, query.after, query.offset)
     total, capped = count_capped(cases)
-    return CaseListOut(total=total, total_capped=capped,
-                       limit=query.limit, offset=query.offset,
-                       items=[case_out(c) for c in page])
+    return CaseListOut(total=total, total_capped=capped, limit=query.limit,
+                       offset=query.offset, next=following, items=[case_out(c) for c in page])
 
 
 @router.get("/cases/{number}", response=CaseDetailOut)

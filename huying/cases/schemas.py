@@ -248,6 +248,9 @@ class CaseSearchIn(Schema):
     overdue: bool | None = None
     limit: int_field(1, 100) = 20  # type: ignore[valid-type]
     offset: int_field(0, 1_000_000) = 0  # type: ignore[valid-type]
+    after: text_field(200, required=False) | None = Field(  # type: ignore[valid-type]
+        default=None, description="the `next` cursor of the previous page (instead of "
+        "offset: as fast on page 5,000 as on page 1)")
 
     def filters(self) -> selectors.CaseFilters:
         return selectors.CaseFilters(
@@ -293,6 +296,8 @@ class CaseListOut(Schema):
     total_capped: bool = Field(False, description="more cases match than `total` says")
     limit: int
     offset: int
+    next: str | None = Field(None, description="cursor of the next page (`after=`), "
+                             "null on the last page")
     items: list[CaseOut]
 
 

@@ -47,6 +47,47 @@ def test_a_page_of_the_search_costs_the_same_queries_for_2_or_12_rows_and_no_pol
     assert not any("geometry" in q["sql"] for q in few.captured_queries)
 
 
+def test_keyset_pages_walk_every_case_once_even_when_reported_at_the_same_instant(
+        world, api_as, now, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    numbers = {report(world, now=now + timedelta(minutes=i // 3)).number for i in range(7)}
+    client = api_as("supervisor")
+    seen, after, pages = [], None, 0
+    while True:
+        params = {"limit": 2, **({"after": after} if after else {})}
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(URL, params).json()
+        if pages == 0:
+            first_page_queries = len(queries)
+        else:
+            assert len(queries) <= first_page_queries  # a deep page costs what page 1 does
+        pages += 1
+        seen += [item["number"] for item in page["items"]]
+        after = page["next"]
+        if after is None:
+            break
+    assert pages == 4 and len(seen) == len(set(seen)) == 7 and set(seen) == numbers
+    # newest first, as the offset pages are
+    offset_order = [i["number"] for i in client.get(URL, {"limit": 7}).json()["items"]]
+    assert seen == offset_order
+    assert client.get(URL, {"limit": 2, "offset": 2}).json()["next"] is not None
+    assert client.get(URL, {"limit": 7}).json()["next"] is None
+
+
+def test_a_bad_cursor_or_a_cursor_with_an_offset_is_422(world, api_as):
+    client = api_as("supervisor")
+    report(world), report(world), report(world)
+    after = client.get(URL, {"limit": 1}).json()["next"]
+    for bad in ("not-a-cursor", "x" * 150, "MjAyNi0wMy0wMlQwOTowMDowMHwx"):  # naive time
+        response = client.get(URL, {"after": bad})
+        assert response.status_code == 422, bad
+        assert "游标" in response.json()["message"]
+    response = client.get(URL, {"after": after, "offset": 1})
+    assert response.status_code == 422 and "offset" in response.json()["message"]
+
+
 def test_search_rejects_unknown_filters_values(world, api_as):
     client = api_as("supervisor")
     assert client.get(URL, {"status": ["nonsense"]}).status_code == 422
