@@ -309,9 +309,8 @@ def case_intake(*, actor: User | None, county: OrgUnit, channel: str, title: str
            "external_id": fields["external_ref"]}
     digest = _payload_sha256(county=county, unit=unit, urgent=urgent, sensitive=sensitive,
                              fields={**fields, **(classification or {})})
-    record = IntakeRecord.objects.filter(**key).select_related("case").first()
-    if record is not None:
-        return _intake_answer(record, digest), False
+    # No look-up first: a new report is the common case, and the unique key of the intake
+    # records answers whether it is one (a retry's work is rolled back with its case).
     try:
         with transaction.atomic():
             case = _case_report(actor=actor, county=county, unit=unit, urgent=urgent,
@@ -320,7 +319,7 @@ def case_intake(*, actor: User | None, county: OrgUnit, channel: str, title: str
                                         received_at=now)
             return case, True
     except IntegrityError:
-        # Another worker took the same key in meanwhile: answer as a retry.
+        # Taken before, or by another worker meanwhile: answer as a retry.
         record = IntakeRecord.objects.filter(**key).select_related("case").first()
         if record is None:
             raise

@@ -34,11 +34,13 @@ KEEP = 5
 
 
 @transaction.atomic
-def duplicates_find(*, case: Case, now: datetime) -> list[DuplicateCandidate]:
+def duplicates_find(*, case: Case, now: datetime, first_look: bool = False
+                    ) -> list[DuplicateCandidate]:
     """Compare a new report with the county's cases of its window and place, store the
     candidates scoring at least `HUYING_DUPLICATE_SUGGEST_SCORE` (best first), and merge
     it into the best one when that scores at least `HUYING_DUPLICATE_AUTO_MERGE_SCORE`
-    and is still open. The system acts: no actor."""
+    and is still open. The system acts: no actor. `first_look`: the report was never
+    compared before, so when nothing scores it has no candidates to read back."""
     case = Case.objects.select_related("matter_type").get(pk=case.pk)
     within = selectors.limits()
     guess = matter_guesser()
@@ -55,6 +57,8 @@ def duplicates_find(*, case: Case, now: datetime) -> list[DuplicateCandidate]:
                                reasons=[r.data for r in judgement.reasons],
                                distance_m=judgement.distance_m, created_at=now)
             for judgement, earlier in found[:KEEP]]
+    if not rows and first_look:
+        return []
     DuplicateCandidate.objects.bulk_create(rows, ignore_conflicts=True)
     candidates = list(DuplicateCandidate.objects.filter(case=case).select_related("master")
                       .order_by("-score", "pk"))

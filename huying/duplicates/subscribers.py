@@ -21,6 +21,6 @@ log = logging.getLogger(__name__)
 @subscribe(CaseReported, when=Phase.ON_COMMIT)
 def find_duplicates(event: CaseReported) -> None:
     try:
-        duplicates_find(case=event.case, now=event.at)
+        duplicates_find(case=event.case, now=event.at, first_look=True)
     except Exception:
         log.exception("duplicate finding failed for case %s", event.case.number)

@@ -19,12 +19,15 @@ from huying.routing.services import (
     case_dispatch_automatically,
     case_suggestion_record,
 )
+from huying.routing.store import model_current
 
 log = logging.getLogger(__name__)
 
 
 @subscribe(CaseReported)
 def suggest_matter_types(event: CaseReported) -> None:
+    if model_current() is None:  # no model trained: nothing to record, no savepoint
+        return
     run_isolated(lambda: case_suggestion_record(case=event.case, now=event.at), logger=log,
                  failure=f"routing: no suggestion for case {event.case.number}")
 

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from huying.cases.models import Case
 from huying.cases.services import case_flag_sensitive
+from huying.sensitive.matching import Hit
 from huying.sensitive.models import SensitiveFlag
 from huying.sensitive.selectors import matcher_in_force
 
@@ -16,13 +17,18 @@ def report_text(case: Case) -> str:
     return "\n".join(part for part in (case.title, case.description, case.address) if part)
 
 
-@transaction.atomic
 def case_check_sensitive(*, case: Case, now: datetime) -> SensitiveFlag | None:
     """Match a case's text against the lexicon; on a hit, keep what matched and have the
-    case flagged (its colour rises, the centre board pins it)."""
+    case flagged (its colour rises, the centre board pins it). Most reports hit nothing
+    and write nothing: only a hit opens a transaction."""
     hits, people = matcher_in_force().hits(report_text(case))
     if not hits:
         return None
+    with transaction.atomic():
+        return _flag(case=case, hits=hits, people=people, now=now)
+
+
+def _flag(*, case: Case, hits: list[Hit], people: int | None, now: datetime) -> SensitiveFlag:
     recorded = [{"rule": h.rule.id, "name": h.rule.name, "category": h.rule.category,
                  "words": list(h.words)} for h in hits]
     flag, _created = SensitiveFlag.objects.update_or_create(
