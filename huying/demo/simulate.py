@@ -1,4 +1,4 @@
-"""`huying demo simulate`: a few weeks of plausible activity in the demo county, played
+"""`huying demo simulate`: weeks or months of plausible activity in the demo county, played
 through the case services only, on a simulated clock.
 
 Every report, registration, call, dispatch, signature, reply and evaluation is a call of a
@@ -6,22 +6,28 @@ Every report, registration, call, dispatch, signature, reply and evaluation is a
 so the record (hash-chained events, SLA clocks, warnings and breaches) is exactly what the
 platform would have written. Nothing is written to the case tables directly.
 
-The clock: each day of the period gets its reports (grid patrols in office hours, the 12345
-hotline also in the evenings and at weekends, town staff); every report then follows a path
-drawn with fixed probabilities (most end at the grid, a few reach the county departments).
-The steps are kept in a time-ordered queue and played hour by hour; each hour starts with the
-SLA sweep and the automatic closing of lapsed evaluations. The period ends at 18:00 of the
-last day, leaving the latest work in progress in every queue.
+The clock: each day of the period gets its reports (`DAY_REPORTS`: grid patrols in office
+hours with the lunch dip, the 12345 hotline peaking mid-morning and answering into the evening
+and at weekends, town staff; Mondays busier than Fridays, holidays quieter than weekends);
+every report then follows a path drawn with fixed probabilities (most end at the grid, a few
+reach the county departments, some are called up, returned, extended or reopened). A few
+departments run late and a few towns are hard to satisfy, drawn from the seed, so that the
+rankings and warnings have something to tell. The steps are kept in a time-ordered queue and
+played hour by hour; each hour starts with the SLA sweep and the automatic closing of lapsed
+evaluations. The period ends at 18:00 of the last day, or at `now` when the last day is
+today: nothing is ever dated after the real clock.
 
 Deterministic: one `random.Random(seed)`, querysets in a fixed order, ties in the queue broken
-by insertion order; only the default end day comes from the wall clock.
+by insertion order; the wall clock only chooses the default last day and, on that day, where
+the clock stops. With a past `until` the same options give the same record at any time.
 """
 
 from __future__ import annotations
 
 import heapq
 import random
-from collections import Counter
+from calendar import monthrange
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -30,7 +36,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from shapely.geometry import Point, shape
@@ -53,7 +58,7 @@ from huying.cases.models import (
 from huying.catalog import selectors as catalog
 from huying.catalog.models import LimitUnit, ListKind, MatterType
 from huying.common.batch import batch_mode
-from huying.common.errors import DomainError, NotOnList
+from huying.common.errors import DomainError, NotOnList, ValidationFailed
 from huying.demo import people
 from huying.demo.seed import COUNTY_CODE
 from huying.gazetteer.models import Place, PlaceKind
@@ -70,12 +75,48 @@ from huying.org.models import (
 )
 from huying.supervision.models import Metric, SlaClock
 from huying.supervision.sla import sla_sweep_due
-from huying.workdays.calendar import WorkCalendar
+from huying.workdays.calendar import WorkCalendar, weekday_rule
 from huying.workdays.selectors import work_calendar
 
 REF_PREFIX = "SIM-"  # every simulated case carries an external reference starting with it
-DAY_END = time(18, 0)  # the simulated clock stops at this hour of the last day
+DAY_END = time(18, 0)  # the simulated clock stops at this hour of a past last day
 Report = Callable[[str], None]
+Progress = Callable[[int, int, date, int], None]  # days done, days in all, the day, cases
+WEEKS_DEFAULT = 4
+WEEKS_RANGE = (1, 104)
+MONTHS_RANGE = (1, 24)
+PER_DAY_RANGE = (1, 5000)
+
+# The day's reports by kind of day: (source, hours of the day with their weights, how many
+# on average). Grid patrols keep office hours and slacken over lunch; the hotline peaks in the
+# mid-morning and answers into the evening and at weekends; the towns file in office hours.
+# On holidays (and the weekends inside them) patrols thin out and fewer people call.
+OFFICE_HOURS = ((8.6, 10.0, 3.0), (10.0, 11.9, 4.0), (11.9, 13.5, 0.8), (13.5, 15.5, 3.5),
+                (15.5, 17.4, 2.2))
+TOWN_HOURS = ((8.6, 11.9, 3.0), (13.5, 17.2, 2.5))
+HOTLINE_HOURS = ((8.0, 9.0, 1.5), (9.0, 11.5, 5.0), (11.5, 13.5, 2.0), (13.5, 17.0, 4.0),
+                 (17.0, 18.0, 1.5))
+EVENING_HOURS = ((18.0, 20.0, 2.5), (20.0, 22.0, 1.0))
+REST_PATROL_HOURS = ((9.0, 12.0, 2.0), (14.0, 16.0, 1.0))
+REST_HOTLINE_HOURS = ((8.0, 12.0, 3.0), (12.0, 18.0, 3.5), (18.0, 21.0, 1.5))
+DAY_REPORTS = {
+    "workday": [("grid", OFFICE_HOURS, 41.0), ("town", TOWN_HOURS, 6.0),
+                ("hotline", HOTLINE_HOURS, 12.5), ("hotline", EVENING_HOURS, 3.5)],
+    "weekend": [("grid", REST_PATROL_HOURS, 5.5), ("hotline", REST_HOTLINE_HOURS, 8.0)],
+    "holiday": [("grid", REST_PATROL_HOURS, 2.5), ("hotline", REST_HOTLINE_HOURS, 6.0)],
+}
+# `--per-day`: reports on an average working day across the county; the default is today's.
+PER_DAY_DEFAULT = round(sum(mean for _s, _h, mean in DAY_REPORTS["workday"]))
+# Working days through the week (mean 1 from Monday to Friday): the weekend's backlog comes
+# in on Monday, Friday afternoons are quiet; a make-up working weekend day (调休) is light.
+WEEKDAY_FACTORS = (1.15, 1.04, 1.0, 0.96, 0.85, 0.9, 0.9)
+
+# Departments that run late: sign and reply after the limit far more often than the others.
+LATE_DEPARTMENTS = 3
+LATE_SHARE = {"sign": (0.08, 0.45), "reply": (0.07, 0.4)}  # (other departments, late ones)
+# Towns whose residents are hard to satisfy: (very, satisfied, basically, unsatisfied).
+RATING_WEIGHTS = {"usual": (52, 34, 9, 5), "dissatisfied": (25, 30, 20, 25)}
+DISSATISFIED_TOWN_SHARE = 1 / 6  # of the towns, at least one
 
 # How often the matters come up: street lamps, manholes, garbage, noise and disputes lead.
 MATTER_WEIGHTS = {
@@ -200,6 +241,8 @@ class SimulationResult:
     errors: list[str] = field(default_factory=list)
     warnings: int = 0
     breaches: int = 0
+    late_departments: list[str] = field(default_factory=list)    # their names
+    dissatisfied_towns: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -213,54 +256,122 @@ class Staff:
     teams: dict[int, list[tuple[VolunteerTeam, list[User]]]]  # by town id
 
 
-def simulate(*, seed: int = 42, weeks: int = 4, until: date, report: Report = lambda _t: None,
-             volume: float = 1.0, days: int | None = None,
+def simulate(*, seed: int = 42, now: datetime, until: date | None = None,
+             weeks: int | None = None, months: int | None = None, days: int | None = None,
+             per_day: float = PER_DAY_DEFAULT, report: Report = lambda _t: None,
+             progress: Progress | None = None,
              county_code: str = COUNTY_CODE) -> SimulationResult:
-    """Play `weeks` weeks (or `days` days) ending on `until` (at 18:00) in the demo county;
-    `volume` scales the number of reports (the tests use fewer)."""
+    """Play `weeks` weeks, `months` calendar months or `days` days (four weeks by default)
+    ending on `until` (today by default) in the demo county, with `per_day` reports on an
+    average working day. A past `until` ends at 18:00; today ends at `now` (the real clock),
+    so that nothing is dated in the future. Bad options raise `ValidationFailed`."""
+    first, end = simulation_period(now=now, until=until, weeks=weeks, months=months,
+                                   days=days)
+    low, high = PER_DAY_RANGE
+    if not low <= per_day <= high:
+        raise ValidationFailed(_("Reports per working day must be between %(low)d and "
+                                 "%(high)d.") % {"low": low, "high": high}, field="per_day")
     county = OrgUnit.objects.filter(code=county_code, level=Level.COUNTY).first()
     if county is None:
         return SimulationResult(refused=_("No demo county yet: run `huying demo seed` first."))
     if Case.objects.filter(county=county, external_ref__startswith=REF_PREFIX).exists():
         return SimulationResult(refused=_(
             "The demo county already holds simulated cases; nothing was simulated."))
-    start = until - timedelta(days=(days or weeks * 7) - 1)
-    if catalog.list_in_force(county=county, kind=ListKind.CATALOGUE, on=start) is None:
+    if catalog.list_in_force(county=county, kind=ListKind.CATALOGUE, on=first) is None:
         return SimulationResult(refused=_(
             "No matter catalogue is in force on %(date)s: the simulation cannot start then.")
-            % {"date": start})
+            % {"date": first})
     # The rollups are refreshed once at the end, a chunk at a time, not after each commit.
     with batch_mode():
-        result = Simulator(county=county, seed=seed, start=start, until=until, report=report,
-                           volume=volume).run()
+        result = Simulator(county=county, seed=seed, start=first, end=end, report=report,
+                           progress=progress, scale=per_day / PER_DAY_DEFAULT).run()
     report(_("Updating the figures (rollups)…"))
-    rollups_refresh_queued(now=timezone.now())
+    rollups_refresh_queued(now=now)
     return result
 
 
+def simulation_period(*, now: datetime, until: date | None = None, weeks: int | None = None,
+                      months: int | None = None, days: int | None = None
+                      ) -> tuple[date, datetime]:
+    """The first simulated day and the instant the simulated clock stops: 18:00 of
+    a past last day, `now` (if earlier) when it is today. A last day after today, both weeks
+    and months, or a length out of range is refused."""
+    tz = ZoneInfo(settings.TIME_ZONE)
+    local_now = now.astimezone(tz)
+    today = local_now.date()
+    last = until or today
+    if last > today:
+        raise ValidationFailed(_(
+            "The last simulated day %(day)s is after today (%(today)s): the simulation never "
+            "runs ahead of the clock.") % {"day": last, "today": today}, field="until")
+    if weeks is not None and months is not None:
+        raise ValidationFailed(_("Give the length in weeks or in months, not both."),
+                               field="months")
+    if months is not None:
+        low, high = MONTHS_RANGE
+        if not low <= months <= high:
+            raise ValidationFailed(_("Simulate between %(low)d and %(high)d months.")
+                                   % {"low": low, "high": high}, field="months")
+        first = months_before(last, months) + timedelta(days=1)
+    elif days is not None:
+        if days < 1:
+            raise ValidationFailed(_("Simulate at least one day."), field="days")
+        first = last - timedelta(days=days - 1)
+    else:
+        weeks = WEEKS_DEFAULT if weeks is None else weeks
+        low, high = WEEKS_RANGE
+        if not low <= weeks <= high:
+            raise ValidationFailed(_("Simulate between %(low)d and %(high)d weeks.")
+                                   % {"low": low, "high": high}, field="weeks")
+        first = last - timedelta(days=weeks * 7 - 1)
+    end = datetime.combine(last, DAY_END, tzinfo=tz)
+    if last == today:
+        end = min(end, local_now)
+    return first, end
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier (the month's last day if it is shorter):
+    three months up to 3 December start on 4 September."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, monthrange(year, month + 1)[1]))
+
+
 class Simulator:
-    def __init__(self, *, county: OrgUnit, seed: int, start: date, until: date,
-                 report: Report, volume: float) -> None:
+    def __init__(self, *, county: OrgUnit, seed: int, start: date, end: datetime,
+                 report: Report, progress: Progress | None, scale: float) -> None:
         self.county = county
         self.rng = random.Random(f"huying-demo-simulate-{seed}")
         self.names = people.PersonMaker(random.Random(f"huying-demo-callers-{seed}"),
                                         county.code)
-        self.start, self.until = start, until
-        self.say = report
-        self.volume = volume
         self.tz = ZoneInfo(settings.TIME_ZONE)
-        self.end = datetime.combine(until, DAY_END, tzinfo=self.tz)
+        self.start, self.end = start, end.astimezone(self.tz)
+        self.until = self.end.date()
+        self.say = report
+        self.progress = progress
+        self.scale = scale
         self.queue: list[Task] = []
         self.seq = 0
         self.now = datetime.combine(start, time(0), tzinfo=self.tz)
         self.result = SimulationResult()
         self.calendar: WorkCalendar = work_calendar()
         self.refs = Counter()
-        self.recent: list[SimCase] = []
-        self.showcase_day = until
-        while self.showcase_day > start and not self.calendar.is_workday(self.showcase_day):
-            self.showcase_day -= timedelta(days=1)
+        self.recent: deque[SimCase] = deque(maxlen=60)  # the reports a duplicate may repeat
+        self.showcase_day = self._showcase_day()
         self._load()
+        self._cast()
+
+    def _showcase_day(self) -> date:
+        """The last working day on which the clock runs past noon: the showcase cases are
+        filed at 09:30 and need the morning to reach their queues (a run stopped by the real
+        clock at 10:30 shows them from the day before)."""
+        day = self.until
+        while day > self.start and not (
+                self.calendar.is_workday(day)
+                and self.end >= datetime.combine(day, time(12, 0), tzinfo=self.tz)):
+            day -= timedelta(days=1)
+        return day
 
     # --- the world ----------------------------------------------------------------------------
 
@@ -302,6 +413,24 @@ class Simulator:
             if p.kind == PlaceKind.ROAD:
                 self.grid_roads.setdefault(p.unit_id, []).append(p.name)
         self.shapes: dict[int, Any] = {}
+
+    def _cast(self) -> None:
+        """The departments that run late, drawn among the busiest leads (a late department
+        nobody sends work to would show nothing), and the towns that are hard to satisfy."""
+        led = Counter()
+        for code, matter in sorted(self.matters.items()):
+            if matter.lead_department_id in self.staff.responders:
+                led[matter.lead_department_id] += self.weights[code]
+        busiest = sorted(led, key=lambda pk: (-led[pk], pk))[:10]
+        self.late = set(self.rng.sample(busiest, min(LATE_DEPARTMENTS, len(busiest))))
+        towns = [t.pk for t in self.towns_sorted()]
+        count = max(1, round(len(towns) * DISSATISFIED_TOWN_SHARE)) if towns else 0
+        self.dissatisfied = set(self.rng.sample(towns, count))
+        by_pk = {d.pk: d for d in self.departments.values()}
+        self.result.late_departments = [by_pk[pk].name for pk in sorted(self.late)
+                                        if pk in by_pk]
+        self.result.dissatisfied_towns = [t.name for t in self.towns_sorted()
+                                          if t.pk in self.dissatisfied]
 
     def _staff(self) -> Staff:
         users: dict[int, User] = {}
@@ -347,8 +476,8 @@ class Simulator:
     def run(self) -> SimulationResult:
         day = self.start
         total_before = Case.objects.filter(county=self.county).count()
+        days = (self.until - self.start).days + 1
         while day <= self.until:
-            created_before = self.result.created
             with transaction.atomic():
                 self._plan_day(day)
                 midnight = datetime.combine(day, time(0), tzinfo=self.tz)
@@ -358,8 +487,11 @@ class Simulator:
                         break
                     self._tick(tick)
                     self._play_until(min(tick + timedelta(hours=1), self.end))
+                if day == self.until:
+                    self._tick(self.end)  # the last sweep where the clock stops
             self.result.days += 1
-            self._progress(day, self.result.created - created_before)
+            if self.progress is not None:
+                self.progress(self.result.days, days, day, self.result.created)
             day += timedelta(days=1)
         self.result.statuses = self._statuses()
         self.result.created = Case.objects.filter(county=self.county).count() - total_before
@@ -405,18 +537,6 @@ class Simulator:
         moment = self.calendar.add(self.now, round(hours, 3), "working_hours")
         return moment + timedelta(seconds=self.rng.randint(0, 240))
 
-    def _progress(self, day: date, new: int) -> None:
-        counts = self._statuses()
-        total = sum(counts.values())
-        done = sum(counts.get(s, 0) for s in (CaseStatus.RESOLVED, CaseStatus.CLOSED))
-        county_level = sum(counts.get(s, 0) for s in (
-            CaseStatus.TRIAGE, CaseStatus.DISPATCHED, CaseStatus.REPLIED))
-        self.say(_("[simulate] %(day)s %(weekday)s  new %(new)d  total %(total)d  done "
-                   "%(done)d  at the county %(county)d")
-                 % {"day": day.isoformat(), "weekday": str(WEEKDAYS[day.weekday()]),
-                    "new": new,
-                    "total": total, "done": done, "county": county_level})
-
     def _statuses(self) -> dict[str, int]:
         counts = Counter(Case.objects.filter(county=self.county).values_list("status",
                                                                              flat=True))
@@ -425,28 +545,36 @@ class Simulator:
     # --- the day's reports --------------------------------------------------------------------
 
     def _plan_day(self, day: date) -> None:
-        workday = self.calendar.is_workday(day)
         rng = self.rng
-
-        def count(low: int, high: int) -> int:
-            return max(0, round(rng.randint(low, high) * self.volume))
-
+        kind = self.kind_of_day(day)
+        factor = self.scale * (WEEKDAY_FACTORS[day.weekday()] if kind == "workday" else 1.0)
         plans: list[tuple[datetime, str]] = []
-        if workday:
-            plans += [(self._moment(day, 8.6, 17.4), "grid") for _ in range(count(36, 46))]
-            plans += [(self._moment(day, 8.6, 17.2), "town") for _ in range(count(4, 8))]
-            plans += [(self._moment(day, 8.0, 18.0), "hotline") for _ in range(count(10, 15))]
-            plans += [(self._moment(day, 18.0, 22.0), "hotline") for _ in range(count(2, 5))]
-        else:
-            plans += [(self._moment(day, 9.0, 16.0), "grid") for _ in range(count(3, 8))]
-            plans += [(self._moment(day, 8.0, 21.0), "hotline") for _ in range(count(6, 10))]
+        for source, hours, mean in DAY_REPORTS[kind]:
+            count = round(mean * factor * rng.uniform(0.85, 1.15))
+            plans += [(self._moment(day, hours), source) for _ in range(count)]
         for when, source in sorted(plans, key=lambda p: (p[0], p[1])):
             if when < self.end:
                 self.schedule(when, "report", source=source)
         if day == self.showcase_day:
             self._plan_showcase(day)
 
-    def _moment(self, day: date, start_hour: float, end_hour: float) -> datetime:
+    def kind_of_day(self, day: date) -> str:
+        """workday, weekend, or holiday: a rest day in a stretch of rest days that takes in
+        a weekday (the official holidays, with the weekends inside them)."""
+        if self.calendar.is_workday(day):
+            return "workday"
+        for step in (-1, 1):
+            for offset in range(10):  # no break from work is longer (春节 is eight days)
+                current = day + timedelta(days=step * offset)
+                if self.calendar.is_workday(current):
+                    break
+                if weekday_rule(current):
+                    return "holiday"
+        return "weekend"
+
+    def _moment(self, day: date, hours: tuple[tuple[float, float, float], ...]) -> datetime:
+        """A moment of the day in one of the windows, drawn by their weights."""
+        start_hour, end_hour, _weight = self.rng.choices(hours, weights=[h[2] for h in hours])[0]
         seconds = self.rng.randint(int(start_hour * 3600), int(end_hour * 3600))
         return datetime.combine(day, time(0), tzinfo=self.tz) + timedelta(seconds=seconds)
 
@@ -459,8 +587,9 @@ class Simulator:
             self.schedule(moment + timedelta(minutes=7 * k), "report", source=source,
                           showcase=name)
         # A hotline report just before the clock stops, still waiting for registration.
-        self.schedule(datetime.combine(day, time(17, 40), tzinfo=self.tz), "report",
-                      source="hotline", showcase="reported")
+        stop = min(self.end, datetime.combine(day, DAY_END, tzinfo=self.tz))
+        self.schedule(stop - timedelta(minutes=20), "report", source="hotline",
+                      showcase="reported")
 
     def pick_matter(self, codes: list[str] | None = None) -> MatterType:
         codes = codes or sorted(self.matters)
@@ -539,7 +668,7 @@ class Simulator:
             grid = rng.choice(self.town_grids[town])
             matter = self.pick_matter()
         else:
-            candidates = [s for s in self.recent[-60:] if s.source != "grid"]
+            candidates = [s for s in self.recent if s.source != "grid"]
             if candidates and rng.random() < 0.07:
                 duplicate_of = rng.choice(candidates)
                 grid, matter = duplicate_of.grid, duplicate_of.matter
@@ -890,7 +1019,7 @@ class Simulator:
     def plan_assignment(self, sim: SimCase, assignment: Assignment) -> None:
         rng = self.rng
         clocks = self.clocks(assignment)
-        late = rng.random() < 0.12
+        late = rng.random() < self.late_share("sign", assignment)
         fraction = rng.uniform(1.1, 2.5) if late else rng.uniform(0.05, 0.7)
         when = self.at_fraction(clocks["sign"], fraction)
         if sim.showcase == "sign":
@@ -901,6 +1030,10 @@ class Simulator:
             self.schedule(when, "request_return", sim, assignment=assignment)
             return
         self.schedule(when, "sign", sim, assignment=assignment)
+
+    def late_share(self, step: str, assignment: Assignment) -> float:
+        usual, late = LATE_SHARE[step]
+        return late if assignment.department_id in self.late else usual
 
     def responder(self, assignment: Assignment) -> User:
         return self.rng.choice(self.staff.responders[assignment.department_id])
@@ -955,7 +1088,7 @@ class Simulator:
         clock = SlaClock.objects.get(assignment=assignment, cycle=assignment.cycle,
                                      metric=Metric.COMPLETE)
         lead = assignment.role == AssignmentRole.LEAD
-        late = rng.random() < 0.1
+        late = rng.random() < self.late_share("reply", assignment)
         fraction = (rng.uniform(1.05, 1.8) if late
                     else rng.uniform(0.3, 0.95) if lead else rng.uniform(0.15, 0.7))
         when = max(self.at_fraction(clock, fraction),
@@ -1083,10 +1216,12 @@ class Simulator:
         if case.status != CaseStatus.REPLIED:
             return
         evaluator = self.initiator(sim) if case.called_by_id else self.supervisor()
+        # Residents of a dissatisfied town find fault more often, even with a redone job.
+        grumpy = self.town_of(sim.grid) in self.dissatisfied
         rating = rng.choices([Rating.VERY_SATISFIED, Rating.SATISFIED,
                               Rating.BASICALLY_SATISFIED, Rating.UNSATISFIED],
-                             weights=[50, 33, 10, 7])[0]
-        if rating == Rating.UNSATISFIED and case.cycle >= 2:
+                             weights=RATING_WEIGHTS["dissatisfied" if grumpy else "usual"])[0]
+        if rating == Rating.UNSATISFIED and case.cycle >= (3 if grumpy else 2):
             rating = Rating.BASICALLY_SATISFIED
         stars = {Rating.VERY_SATISFIED: 5, Rating.SATISFIED: 4, Rating.BASICALLY_SATISFIED: 3,
                  Rating.UNSATISFIED: rng.randint(1, 2)}[rating]
