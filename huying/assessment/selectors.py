@@ -239,9 +239,9 @@ def _department_rows_by_evaluation(county: OrgUnit, start: datetime, end: dateti
     """Towns' judgment alone: the satisfaction rate of the evaluations of the cycles each
     department led (as a percentage); no evaluation, no score."""
     rows = []
+    ratios = ind.indicator_per_department(ind.satisfaction_rate, county, start, end)
     for department in departments_assessed(county, start, end):
-        ratio = ind.satisfaction_rate(ind.Scope(county=county, department=department),
-                                      start, end)
+        ratio = ratios.get(department.pk, ind.Ratio(0, 0))
         score = None if ratio.rate is None else q2(Decimal(str(ratio.rate)) * HUNDRED)
         rows.append(RankRow(subject_id=department.pk, code=department.code,
                             name=str(department), score=score,

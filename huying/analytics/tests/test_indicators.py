@@ -113,3 +113,18 @@ def test_nothing_counts_outside_the_period(world, march):
     values = ind.indicators_for(ind.Scope(county=world.county), *april)
     assert all((v.value.denominator if isinstance(v.value, ind.Ratio) else v.value.count) == 0
                for v in values)
+
+
+@pytest.mark.parametrize("indicator", [ind.satisfaction_rate, ind.on_time_handling_rate,
+                                       ind.handling_rate, ind.rework_rate])
+def test_an_indicator_per_department_equals_each_department_s_own_in_four_reads(
+        world, march, indicator):
+    with CaptureQueriesContext(connection) as queries:
+        every = ind.indicator_per_department(indicator, world.county, *MARCH)
+    # the assignment and outcome rollups grouped by department, and their labels: the same
+    # four reads for 3 departments or 300
+    assert len(queries) == 4
+    assert every  # the hand-made month has departments with work
+    for department in world.departments.values():
+        own = indicator(ind.Scope(county=world.county, department=department), *MARCH)
+        assert every.get(department.pk, ind.Ratio(0, 0)) == own, department.code
