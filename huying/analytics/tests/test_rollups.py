@@ -114,20 +114,44 @@ def huey_queue():
     HUEY.immediate = before
 
 
-def test_after_the_commit_a_worker_refreshes_not_the_request(world, huey_queue,
+def test_after_the_commit_a_worker_refreshes_not_the_request(world, huey_queue, monkeypatch,
                                                               django_capture_on_commit_callbacks):
+    from huying.analytics import subscribers
+
+    monkeypatch.setattr(subscribers, "_last_enqueued", [-subscribers.ENQUEUE_EVERY])
     with django_capture_on_commit_callbacks(execute=True):
         case = report(world, now=MON)
-    # the request's part: the case is queued and a refresh is enqueued, nothing refreshed
+    # the request's part: the case is queued and a refresh scheduled, nothing refreshed
     assert tables.RollupQueue.objects.filter(case_id=case.pk).exists()
     assert county_sum("received") == 0
-    assert huey_queue.pending_count() >= 1
     from huying.analytics.tasks import rollups_refresh_soon
 
-    assert huey_queue.dequeue().name == rollups_refresh_soon.task_class.__name__
+    assert huey_queue.pending_count() == 1
+    task = huey_queue.dequeue()
+    assert task.name == rollups_refresh_soon.task_class.__name__ and task.eta is not None
     # what the worker runs (`call_local`: db_task's wrapper would close the test's connection)
     rollups_refresh_soon.call_local()
     assert county_sum("received") == 1 and not tables.RollupQueue.objects.exists()
+
+
+def test_a_burst_of_commits_schedules_one_refresh_that_runs_after_all_of_them(
+        world, huey_queue, monkeypatch, django_capture_on_commit_callbacks):
+    from huying.analytics import subscribers
+
+    clock = [1000.0]
+    monkeypatch.setattr(subscribers.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(subscribers, "_last_enqueued", [-subscribers.ENQUEUE_EVERY])
+    for step in (0.0, 0.2, 0.2):  # three commits within half a second
+        clock[0] += step
+        with django_capture_on_commit_callbacks(execute=True):
+            report(world, now=MON)
+    assert huey_queue.pending_count() == 1
+    clock[0] += subscribers.ENQUEUE_EVERY  # past the window: the next commit schedules again
+    with django_capture_on_commit_callbacks(execute=True):
+        report(world, now=MON)
+    assert huey_queue.pending_count() == 2
+    # each runs a second after it was scheduled: after every commit it covers
+    assert subscribers.REFRESH_DELAY > subscribers.ENQUEUE_EVERY
 
 
 def test_inline_mode_refreshes_at_the_commit(world, settings, django_capture_on_commit_callbacks):
