@@ -122,7 +122,7 @@ def table_write(results: Path) -> None:
              "JSON files beside this one (the latest run of each benchmark on each database). "
              "Ratios are against a reference measured in the same run; a ratio of throughputs "
              "is ours ÷ the reference's (1 = as fast).", "",
-             "| benchmark | database | date | rows | figure | measured | target | met |",
+             "| benchmark | database | date | size | figure | measured | target | met |",
              "|---|---|---|---:|---|---:|---|---|"]
     for path in sorted(results.glob("*.json")):
         report = json.loads(path.read_text())
