@@ -138,3 +138,13 @@ def timed(fn) -> tuple[float, object]:
     start = time.perf_counter()
     result = fn()
     return time.perf_counter() - start, result
+
+
+def spread_point(i: int, *, west: float = 122.0, south: float = 37.0, width: float = 0.4,
+                 height: float = 0.1) -> tuple[float, float]:
+    """The i-th of a fixed scatter of points over the tests' county grids (or a part of
+    them). Reports piled on one spot would each be a duplicate candidate of all the earlier
+    ones, and the benchmark would measure the duplicate finder's worst case, not intake."""
+    return (west + (i * 7919 % 10_007) / 10_007 * width,
+            south + (i * 104_729 % 10_009) / 10_009 * height)
+

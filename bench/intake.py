@@ -22,7 +22,7 @@ import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bench.common import Check, arguments, record, setup_django
+from bench.common import Check, arguments, record, setup_django, spread_point
 
 TZ = ZoneInfo("Asia/Shanghai")
 TARGET_RATIO = 0.3
@@ -41,14 +41,13 @@ def run(*, rows: int, db: str = "sqlite", prefill: int = 100_000, results=None) 
 
     now = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)
     world = build_world(now)
-    points = [world.point_in(i % 4) for i in range(4)]
     rng = random.Random(7)
     engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
     print(f"intake benchmark: {rows:,} reports per path, on fresh tables and with "
           f"{prefill:,} cases in them ({engine})")
 
     def body(i: int) -> dict:
-        lon, lat = points[i % 4]
+        lon, lat = spread_point(i)
         return {"county": world.county.code, "title": "小区消防通道被占",
                 "description": f"第{i}号楼前消防通道长期停放私家车，消防车无法通行。",
                 "longitude": lon, "latitude": lat, "reporter_name": "王女士",

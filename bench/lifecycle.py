@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bench.common import Check, arguments, record, setup_django
+from bench.common import Check, arguments, record, setup_django, spread_point
 
 TZ = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)  # a Monday morning, a working week ahead
@@ -266,7 +266,6 @@ def run(*, rows: int, db: str = "sqlite", results=None) -> dict:
     from tests.factories import build_world
 
     world = build_world(START)
-    lon, lat = world.point_in(0)
     connection = connections["default"]
     engine = "PostgreSQL" if connection.vendor == "postgresql" else "SQLite"
     print(f"lifecycle benchmark: {rows:,} full lifecycles through the services and as a raw "
@@ -278,6 +277,7 @@ def run(*, rows: int, db: str = "sqlite", results=None) -> dict:
                 capture.step = name
 
         now = START + timedelta(seconds=i)
+        lon, lat = spread_point(i, width=0.2)  # in town A's grids: initiator_a's town
         step("report")
         case, _ = flows.case_report_filed(
             actor=world.user("initiator_a"), county=world.county, now=now, matter_code="M002",

@@ -28,7 +28,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bench.common import DATABASES, RESULTS, Check, record, setup_django
+from bench.common import DATABASES, RESULTS, Check, record, setup_django, spread_point
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -55,10 +55,10 @@ def seed(assignments: int) -> dict:
 
     now = timezone.now()
     world = build_world(now)
-    lon, lat = world.point_in(0)
     supervisor, responder = world.user("supervisor"), world.user("responder_d05")
     pending = []
     for i in range(assignments):
+        lon, lat = spread_point(i)
         case, _ = flows.case_report_filed(
             actor=supervisor, county=world.county, now=now, matter_code="M002",
             channel="12345", title="路灯不亮", description=f"新华路中段第{i}号杆起路灯不亮。",
@@ -70,7 +70,8 @@ def seed(assignments: int) -> dict:
     client.force_login(supervisor)
     _, supervisor_token = token_issue(actor=None, user=supervisor, name="bench", now=now)
     _, responder_token = token_issue(actor=None, user=responder, name="bench", now=now)
-    return {"county": world.county.code, "point": [lon, lat], "assignments": pending,
+    return {"county": world.county.code, "points": [spread_point(i) for i in range(5_000)],
+            "assignments": pending,
             "session": client.cookies["sessionid"].value,
             "supervisor_token": supervisor_token, "responder_token": responder_token}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import uuid
 from pathlib import Path
 
@@ -38,7 +39,7 @@ class Caller(HttpUser):
             self.environment.runner.quit()
 
     def intake(self) -> None:
-        lon, lat = PLAN["point"]
+        lon, lat = random.choice(PLAN["points"])
         self.client.post("/api/v1/intake/12345", name="intake", headers=self.supervisor, json={
             "county": PLAN["county"], "title": "小区消防通道被占",
             "description": "楼前消防通道长期停放私家车，消防车无法通行。",
