@@ -121,7 +121,9 @@ def table_write(results: Path) -> None:
              "Written by `make bench` / `python -m bench NAME [ROWS] [--db sqlite|pg]` from the "
              "JSON files beside this one (the latest run of each benchmark on each database). "
              "Ratios are against a reference measured in the same run; a ratio of throughputs "
-             "is ours ÷ the reference's (1 = as fast).", "",
+             "is ours ÷ the reference's (1 = as fast). Size: what the benchmark counts (reports, "
+             "lifecycles, clocks; seconds per run for load). The machine has 2 cores shared "
+             "with other work: compare ratios, not absolute rates.", "",
              "| benchmark | database | date | size | figure | measured | target | met |",
              "|---|---|---|---:|---|---:|---|---|"]
     for path in sorted(results.glob("*.json")):
