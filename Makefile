@@ -41,6 +41,7 @@ lint: $(STAMP)
 	@$(BIN)/lint-imports
 
 bench: setup
+	@$(BIN)/python -c 'import locust' 2>/dev/null || $(BIN)/pip install -q -e ".[bench]"
 	@$(BIN)/python -m bench $(BENCH_ROWS)
 
 messages: $(STAMP)
