@@ -13,6 +13,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# Each bench sets up a SQLite database of its own: once per suite run is enough.
+pytestmark = pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")),
+                                reason="the benches' smoke runs use SQLite; run once, "
+                                       "in the SQLite pass")
 
 
 def bench(tmp_path: Path, *args: str, timeout: int = 240) -> dict:
