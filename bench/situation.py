@@ -916,7 +916,7 @@ def timed(fn: Callable[[], object], repeat: int, warm: int = 2) -> tuple[list[fl
     return times, result
 
 
-def measure(periods: Periods, user, repeat: int) -> list[dict[str, object]]:
+def measure(periods: Periods, user, repeat: int, only: str = "") -> list[dict[str, object]]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
@@ -929,6 +929,8 @@ def measure(periods: Periods, user, repeat: int) -> list[dict[str, object]]:
     client.force_login(user)
     results = []
     for endpoint in ENDPOINTS:
+        if only and not endpoint.name.startswith(only):
+            continue
         url = endpoint.url(periods)
 
         def get(url: str = url) -> dict:
@@ -1007,7 +1009,7 @@ def print_table(rows: list[dict[str, object]]) -> None:
 
 
 def run(*, rows: int, repeat: int = 30, verify_rollups: bool | None = None,
-        reuse: bool = False) -> dict[str, object]:
+        reuse: bool = False, only: str = "") -> dict[str, object]:
     try:
         _server_connection().close()
     except Exception as error:  # no server: the other benches still run
@@ -1055,7 +1057,7 @@ def run(*, rows: int, repeat: int = 30, verify_rollups: bool | None = None,
                       screen_year=(NOW.date().replace(month=1, day=1), NOW.date()),
                       screen_trend=(NOW.date() - timedelta(days=29), NOW.date()))
     t0 = time.perf_counter()
-    results = measure(periods, User.objects.get(username="zhihui1"), repeat)
+    results = measure(periods, User.objects.get(username="zhihui1"), repeat, only)
     phases["measure"] = time.perf_counter() - t0
     print()
     print_table(results)
@@ -1079,7 +1081,7 @@ def run(*, rows: int, repeat: int = 30, verify_rollups: bool | None = None,
               "settings": {name: scalar(f"SHOW {name}") for name in
                            ("shared_buffers", "work_mem", "max_parallel_workers_per_gather")}}
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"situation-{rows}.json"
+    path = RESULTS / f"situation-{rows}{'-' + only if only else ''}.json"
     path.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str))
     print(f"  results written to {path}")
     if checked and (checked["differences"] or checked["memos_differing"]):
@@ -1098,9 +1100,11 @@ def main(argv: list[str]) -> None:
     check.add_argument("--no-verify", dest="verify", action="store_false")
     parser.add_argument("--reuse", action="store_true",
                         help="keep the database of an earlier run with as many cases")
+    parser.add_argument("--only", default="",
+                        help="time only the endpoints whose name starts so (e.g. screen)")
     args = parser.parse_args(argv)
     run(rows=args.count or args.rows, repeat=args.repeat, verify_rollups=args.verify,
-        reuse=args.reuse)
+        reuse=args.reuse, only=args.only)
 
 
 if __name__ == "__main__":
