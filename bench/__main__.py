@@ -13,7 +13,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from bench import duplicates, intake, locate, routing, situation, sweep
+from bench import duplicates, intake, locate, routing, situation, soak, sweep
 
 BENCHES = {"sweep": (sweep.run, 1_000_000), "intake": (intake.run, 2_000),
            "duplicates": (duplicates.run, 20_000), "locate": (locate.run, 5),
@@ -22,6 +22,9 @@ BENCHES = {"sweep": (sweep.run, 1_000_000), "intake": (intake.run, 2_000),
 
 def main() -> None:
     args = sys.argv[1:]
+    if args and args[0] == "soak":  # a fault drill, not a benchmark: never in the run of all
+        soak.main(args[1:])
+        return
     if not args or args[0] not in BENCHES:
         # Each benchmark sets up Django on a fresh database of its own: one process each.
         for name in BENCHES:
