@@ -4,7 +4,8 @@ client saw accepted is exactly one case.
 
 1. A node of its own: a fresh var dir; on `--db pg` the database `huying_soak` (dropped and
    created) and huey on Redis 127.0.0.1:6379 db 15 (flushed), on `--db sqlite` a SQLite file
-   and SQLite huey. Migrated, `demo seed --small`, a token for the county supervisor.
+   and SQLite huey. Migrated, `demo seed --small`, a simulated week, a token for the county
+   supervisor.
 2. `huying serve` (2 web workers, 1 consumer) on a free loopback port.
 3. CLIENTS threads POST `/api/v1/intake/12345`, each report with an external id of its own;
    a connection error, a timeout or a 5xx is retried with the SAME external id and payload,
@@ -13,8 +14,9 @@ client saw accepted is exactly one case.
    huey consumer (serve sees a child die, stops the rest and exits 1; the drill starts serve
    again, as systemd's Restart=on-failure does); on `--db pg` a restart of PostgreSQL.
 5. Checks: each id answered 200/201 is one case and one intake record, none other exists;
-   the SLA sweep (`huying sweep`, as of 60 days ahead so that clocks breach) completes, a
-   second pass adds no deduction, and no case has a rule's deduction twice.
+   the SLA sweep (`huying sweep`, as of 60 days ahead so that the simulated week's clocks
+   breach) completes, a second pass adds no deduction, and no case has a rule's deduction
+   twice. (The drill's own reports are registered, not dispatched: they have no clocks.)
 
 `python -m bench soak [--seconds 60] [--db pg|sqlite] [--clients 4]`; the summary is printed
 and written to var/bench/soak-<db>.json. `run()` is also the short drill of `make test`
@@ -249,9 +251,11 @@ def prepare(db: str) -> Node:
     else:
         env["DATABASE_URL"] = f"sqlite:///{var / 'soak.sqlite3'}"
     node = Node(env=env, port=free_port(), log=var / "serve.log")
-    say(f"var {var}; migrate, demo seed --small")
+    say(f"var {var}; migrate, demo seed --small, demo simulate --weeks 1 --per-day 20")
     node.huying("migrate", "--noinput", "-v", "0")
     node.huying("demo", "seed", "--small")
+    # A week of dispatched cases: open SLA clocks that the sweep, 60 days on, breaches.
+    node.huying("demo", "simulate", "--weeks", "1", "--per-day", "20")
     return node
 
 
@@ -278,7 +282,7 @@ records = list(IntakeRecord.objects.filter(external_id__startswith=PREFIX)
                .values_list("external_id", flat=True))
 twice = (Deduction.objects.filter(status="active").values("case", "department", "rule")
          .annotate(n=Count("id")).filter(n__gt=1).count())
-clocks = SlaClock.objects.filter(case__external_ref__startswith=PREFIX).count()
+clocks = SlaClock.objects.count()
 print(json.dumps({{"cases": cases, "records": records, "clocks": clocks,
                   "deductions": Deduction.objects.count(), "deduction_twice": twice}}))
 """
@@ -319,6 +323,8 @@ def drill(node: Node, *, token: str, county: str, point: tuple[float, float],
                 subprocess.run(PG_RESTART, check=True, timeout=120)
                 summary["faults"]["pg_restart_command_seconds"] = round(
                     time.monotonic() - at, 1)
+                # Recovery counts from the moment PostgreSQL is back, not from the stop.
+                events[fault] = time.monotonic()
                 say("PostgreSQL restarted")
             else:
                 raise ValueError(fault)
