@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export HUYING_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: setup demo test test-sqlite test-postgres lint bench messages serve clean
+.PHONY: setup demo test test-sqlite test-postgres lint bench soak messages serve clean
 
 $(STAMP): pyproject.toml
 	@echo "==> 安装 Python 依赖（.venv）"
@@ -43,6 +43,10 @@ lint: $(STAMP)
 bench: setup
 	@$(BIN)/python -c 'import locust' 2>/dev/null || $(BIN)/pip install -q -e ".[bench]"
 	@$(BIN)/python -m bench $(BENCH_ROWS)
+
+# The fault drill (README "故障演练"): kill -9 of processes and a PostgreSQL restart under load.
+soak: setup
+	@$(BIN)/python -m bench soak $(SOAK_ARGS)
 
 messages: $(STAMP)
 	@cd huying && ../$(BIN)/huying makemessages -l zh_Hans --no-obsolete -v 0 && ../$(BIN)/huying compilemessages -v 0

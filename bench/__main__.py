@@ -9,14 +9,15 @@ a raw replay of their writes, HTTP load with locust for 30 s per run against a b
 endpoint, duplicate finding in a county of 20,000 cases, locating the labelled addresses
 five times over, routing of 20,000 report texts, the situation figures over a million
 cases on PostgreSQL — see bench/situation.py for its options. `python -m bench duplicates
---fit` fits the duplicate scorer's weights on the training split."""
+--fit` fits the duplicate scorer's weights on the training split. `python -m bench soak`
+(`make soak`) is the fault drill, never part of the run of all: it restarts PostgreSQL."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from bench import duplicates, intake, lifecycle, load, locate, routing, situation, sweep
+from bench import duplicates, intake, lifecycle, load, locate, routing, situation, soak, sweep
 
 # Benchmarks with a command line of their own (ROWS, --db, --results …).
 MAINS = {"sweep": sweep.main, "intake": intake.main, "lifecycle": lifecycle.main,
@@ -28,6 +29,9 @@ BOTH_DATABASES = ("sweep", "intake", "lifecycle", "load")
 
 def main() -> None:
     args = sys.argv[1:]
+    if args and args[0] == "soak":  # a fault drill, not a benchmark: never in the run of all
+        soak.main(args[1:])
+        return
     if not args or args[0] not in {*MAINS, *BENCHES, "situation"}:
         # Each benchmark sets up Django on a fresh database of its own: one process each.
         for name in (*BOTH_DATABASES, *BENCHES, "situation"):

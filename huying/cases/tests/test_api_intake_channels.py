@@ -173,3 +173,19 @@ def test_the_admin_lists_and_edits_channels(world, client):
     page = client.get(f"/admin/cases/channel/{channel.pk}/change/")
     assert page.status_code == 200
     assert client.get("/admin/cases/intakerecord/").status_code == 200
+
+
+def test_a_database_unreachable_for_a_moment_is_503_in_chinese(world, api_as, monkeypatch):
+    from django.db import OperationalError
+
+    from huying.cases import api
+
+    def restarting(code: str):
+        raise OperationalError("terminating connection due to administrator command")
+
+    monkeypatch.setattr(api.reads, "channel_by_code", restarting)
+    response = post_json(api_as("supervisor"), f"{URL}/12345", intake_body(world))
+    assert response.status_code == 503
+    assert response.json() == {"code": "database_unavailable",
+                               "message": "数据库暂时不可用，请几秒后重试。"}
+    assert response["Retry-After"] == "5"
