@@ -17,8 +17,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import router, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.utils.translation import gettext as _
 
 from huying.cases.models import Case
@@ -46,7 +48,9 @@ def _recipients(users: Iterable[User]) -> list[User]:
     return result
 
 
-@transaction.atomic
+# No savepoint: nothing here is caught and retried inside the caller's transaction, and a
+# savepoint costs two statements on every business action that notifies.
+@transaction.atomic(savepoint=False)
 def notify(*, users: Iterable[User], kind: str, title: Message | str, body: Message | str,
            now: datetime, case: Case | None = None, link: str = "",
            dedupe_key: str | None = None) -> list[Notification]:
@@ -59,11 +63,6 @@ def notify(*, users: Iterable[User], kind: str, title: Message | str, body: Mess
         raise ValidationFailed(_("Unknown notification kind %(kind)s.") % {"kind": kind},
                                field="kind")
     recipients = _recipients(users)
-    if dedupe_key is not None:
-        already = set(Notification.objects.filter(
-            dedupe_key=dedupe_key, user__in=[u.pk for u in recipients]
-        ).values_list("user_id", flat=True))
-        recipients = [u for u in recipients if u.pk not in already]
     title, body = as_message(title), as_message(body)
     # A notice must never refuse the business action because its wording ran long.
     if "text" in title.data:
@@ -73,20 +72,8 @@ def notify(*, users: Iterable[User], kind: str, title: Message | str, body: Mess
             for user in recipients]
     if not rows:
         return []
-    if dedupe_key is None:
-        created = Notification.objects.bulk_create(rows)
-    else:
-        # A concurrent notify with the same key may have won the race since the check
-        # above: its rows stay, ours for those users are skipped, in one statement.
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        ours = dict(Notification.objects.filter(
-            dedupe_key=dedupe_key, user__in=[r.user_id for r in rows], created_at=now)
-            .values_list("user_id", "pk"))
-        created = []
-        for row in rows:
-            if row.user_id in ours:
-                row.pk = ours[row.user_id]
-                created.append(row)
+    created = (Notification.objects.bulk_create(rows) if dedupe_key is None
+               else _insert_new(rows))
     url = settings.HUYING_WEBHOOK_URL
     if url and created:
         deliveries = WebhookDelivery.objects.bulk_create(
@@ -97,6 +84,33 @@ def notify(*, users: Iterable[User], kind: str, title: Message | str, body: Mess
             ids = list(WebhookDelivery.objects.filter(notification__in=created)
                        .values_list("pk", flat=True))
         transaction.on_commit(lambda: _enqueue(ids), robust=True)
+    return created
+
+
+def _insert_new(rows: list[Notification]) -> list[Notification]:
+    """Insert the rows whose (user, dedupe_key) is not there yet, in one statement, and
+    answer those inserted with their ids: `INSERT … ON CONFLICT DO NOTHING RETURNING`
+    (SQLite: `INSERT OR IGNORE … RETURNING`), which returns only the rows it wrote. A
+    concurrent notify with the same key keeps its rows; ours for those users are skipped.
+    Django's `bulk_create(ignore_conflicts=True)` cannot return ids, so the statement is
+    compiled here by Django's own insert compiler."""
+    meta = Notification._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    query = InsertQuery(Notification, on_conflict=OnConflict.IGNORE)
+    query.insert_values(fields, rows)
+    compiler = query.get_compiler(using=router.db_for_write(Notification))
+    compiler.returning_fields = [meta.pk, meta.get_field("user")]
+    with compiler.connection.cursor() as cursor:
+        for sql, params in compiler.as_sql():
+            cursor.execute(sql, params)
+        inserted = {user_id: pk for pk, user_id in cursor.fetchall()}
+    created = []
+    for row in rows:
+        if row.user_id in inserted:
+            row.pk = inserted[row.user_id]
+            row._state.adding = False
+            row._state.db = compiler.using
+            created.append(row)
     return created
 
 
