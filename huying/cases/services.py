@@ -127,11 +127,13 @@ def case_save_changes(case: Case) -> None:
 
 
 def case_lock(case: Case | int, expected_version: int | None = None) -> Case:
-    """The case (or the case of that id) read again with its row locked, its unit without
-    the outline."""
+    """The case (or the case of that id) read again with its row locked, with its unit and
+    county (without their outlines) and its matter type in the same read: nearly every
+    action asks for them."""
     pk = case if isinstance(case, int) else case.pk
-    locked = (Case.objects.select_for_update(of=("self",)).select_related("unit")
-              .defer("unit__geometry").get(pk=pk))
+    locked = (Case.objects.select_for_update(of=("self",))
+              .select_related("unit", "county", "matter_type")
+              .defer("unit__geometry", "county__geometry").get(pk=pk))
     _remember_state(locked)
     if expected_version is not None and locked.version != expected_version:
         raise StaleVersion(

@@ -71,8 +71,14 @@ def matter_types_in_force(*, county: OrgUnit, on: date) -> QuerySet[MatterType]:
 
 
 def matter_type_in_force(*, county: OrgUnit, code: str, on: date) -> MatterType | None:
-    """The matter type `code` of the catalogue in force on `on` (with its exact limits)."""
-    return matter_types_in_force(county=county, on=on).filter(code=code).first()
+    """The matter type `code` of the catalogue in force on `on` (with its exact limits),
+    its domain, category and departments loaded; remembered like `list_in_force`, since
+    every report, call, triage and dispatch asks. Shared between callers: read only."""
+    catalogue = list_in_force(county=county, kind=ListKind.CATALOGUE, on=on)
+    if catalogue is None:
+        return None
+    return memo.remembered(LISTS, ("matter", catalogue.pk, code),
+                           lambda: matter_types_of(catalogue).filter(code=code).first())
 
 
 def items_of(version: ListVersion) -> QuerySet[ListItem]:
