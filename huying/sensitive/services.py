@@ -17,11 +17,19 @@ def report_text(case: Case) -> str:
     return "\n".join(part for part in (case.title, case.description, case.address) if part)
 
 
-def case_check_sensitive(*, case: Case, now: datetime) -> SensitiveFlag | None:
-    """Match a case's text against the lexicon; on a hit, keep what matched and have the
-    case flagged (its colour rises, the centre board pins it). Most reports hit nothing
-    and write nothing: only a hit opens a transaction."""
-    hits, people = matcher_in_force().hits(report_text(case))
+def sensitive_hits(case: Case) -> tuple[list[Hit], int | None]:
+    """What of the lexicon in force a case's text matches (and how many people it says are
+    involved); reads and writes nothing once the lexicon is loaded."""
+    return matcher_in_force().hits(report_text(case))
+
+
+def case_check_sensitive(*, case: Case, now: datetime,
+                         found: tuple[list[Hit], int | None] | None = None
+                         ) -> SensitiveFlag | None:
+    """Match a case's text against the lexicon (or take the `found` matches); on a hit,
+    keep what matched and have the case flagged (its colour rises, the centre board pins
+    it). Most reports hit nothing and write nothing: only a hit opens a transaction."""
+    hits, people = found if found is not None else sensitive_hits(case)
     if not hits:
         return None
     with transaction.atomic():

@@ -87,7 +87,7 @@ def test_a_bad_rule_is_refused_with_its_field(db, fields, error):
 
 
 def test_a_failing_lexicon_never_loses_the_report(world, now, monkeypatch):
-    def broken(*, case, now):
+    def broken(*, case, now, found=None):
         case.sensitive, case.version = True, case.version + 1  # half done, then it fails
         raise RuntimeError("lexicon unreadable")
 
@@ -96,3 +96,13 @@ def test_a_failing_lexicon_never_loses_the_report(world, now, monkeypatch):
     assert Case.objects.filter(pk=case.pk).exists()
     # The caller's object is what the database holds, not the failed step's half.
     assert not case.sensitive and case.version == 1
+
+
+def test_a_lexicon_that_cannot_match_never_loses_the_report(world, now, monkeypatch, caplog):
+    def broken(case):
+        raise RuntimeError("lexicon unreadable")
+
+    monkeypatch.setattr(subscribers, "sensitive_hits", broken)
+    case = hotline(world, now, WAGES)
+    assert Case.objects.filter(pk=case.pk).exists() and not case.sensitive
+    assert f"sensitive check failed for case {case.number}" in caplog.text
