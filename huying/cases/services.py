@@ -83,6 +83,7 @@ from huying.common.errors import (
     ValidationFailed,
 )
 from huying.org.models import Department, DepartmentKind, Level, OrgUnit, User, VolunteerTeam
+from huying.org.selectors import unit_ancestors
 
 # ---------------------------------------------------------------------------------------
 # plumbing shared by the actions
@@ -216,9 +217,7 @@ def case_number_next(now: datetime) -> str:
 def units_of(unit: OrgUnit) -> dict[str, OrgUnit]:
     """The unit and each of its ancestors, keyed by level."""
     # Without the polygons: a case needs its units' ids, not their outlines.
-    chain = {u.level: u for u in OrgUnit.objects.filter(pk__in=unit.ancestor_ids())
-             .defer("geometry")}
-    chain[unit.level] = unit
+    chain = {**unit_ancestors(unit), unit.level: unit}
     return chain
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from huying.common import memo
 from huying.org.models import Department, Level, Membership, OrgUnit, Role, User
 
 
@@ -118,3 +119,16 @@ def _ends_at_unit(model, path: str) -> bool:
         field = model._meta.get_field(name)
         model = field.related_model
     return model is OrgUnit
+
+
+UNITS = "units"  # the memo group of the units' chains of ancestors
+
+
+def unit_ancestors(unit: OrgUnit) -> dict[str, OrgUnit]:
+    """The unit's ancestors (not the unit itself), keyed by level, without their outlines;
+    remembered (`common/memo.py`), since every report and call asks. Shared: read only."""
+    def load() -> dict[str, OrgUnit]:
+        return {u.level: u for u in OrgUnit.objects.filter(pk__in=unit.ancestor_ids())
+                .exclude(pk=unit.pk).defer("geometry")}
+
+    return memo.remembered(UNITS, ("ancestors", unit.pk, unit.path), load)

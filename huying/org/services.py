@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from huying.common import memo
 from huying.common.errors import PermissionDenied, ValidationFailed
 from huying.org import codes, tree
 from huying.org.geometry import geometry_validate
@@ -36,7 +37,7 @@ from huying.org.models import (
     VolunteerMember,
     VolunteerTeam,
 )
-from huying.org.selectors import is_admin
+from huying.org.selectors import UNITS, is_admin
 
 GRID_LEVELS = frozenset({Level.GRID, Level.UNIT, Level.CELL})
 FIXED_POSITIONS = (StaffingPosition.FULL_TIME, StaffingPosition.GRID_LEADER,
@@ -191,6 +192,7 @@ def unit_bulk_create(*, actor: User | None, rows: Sequence[UnitRow],
     for unit in units:
         unit.path = tree.path_for(unit)
     OrgUnit.objects.bulk_update(units, ["path"], batch_size=500)
+    memo.forget(UNITS)  # bulk writes send no signals
     return units
 
 
