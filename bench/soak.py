@@ -1,26 +1,46 @@
 """Fault drill (`make soak`, issue 16 item 6): `huying serve` under a load of intake POSTs
-while its processes are killed and PostgreSQL is restarted; afterwards every report a
-client saw accepted is exactly one case.
+while its processes are killed, PostgreSQL is restarted and the source system's webhook
+receiver is down; afterwards every report a client saw accepted is exactly one case, its
+status update reached the receiver once, and a sweep killed mid-pass did its work once.
 
 1. A node of its own: a fresh var dir; on `--db pg` the database `huying_soak` (dropped and
    created) and huey on Redis 127.0.0.1:6379 db 15 (flushed), on `--db sqlite` a SQLite file
    and SQLite huey. Migrated, `demo seed --small`, a simulated week, a token for the county
-   supervisor.
+   supervisor. A receiver (`Receiver`: http.server in a thread on a free loopback port,
+   checking each signature) is made the 12345 channel's `outbound_url`, with its secret,
+   through the channel's admin form.
 2. `huying serve` (2 web workers, 1 consumer) on a free loopback port.
 3. CLIENTS threads POST `/api/v1/intake/12345`, each report with an external id of its own;
    a connection error, a timeout or a 5xx is retried with the SAME external id and payload,
    as a source system would, until a 200/201 or the drill's deadline.
-4. During the load: kill -9 of one gunicorn worker (gunicorn boots another); kill -9 of the
-   huey consumer (serve sees a child die, stops the rest and exits 1; the drill starts serve
-   again, as systemd's Restart=on-failure does); on `--db pg` a restart of PostgreSQL.
-5. Checks: each id answered 200/201 is one case and one intake record, none other exists;
-   the SLA sweep (`huying sweep`, as of 60 days ahead so that the simulated week's clocks
-   breach) completes, a second pass adds no deduction, and no case has a rule's deduction
-   twice. (The drill's own reports are registered, not dispatched: they have no clocks.)
+4. During the load: the receiver answers 503, then stops listening, from 10 % to 40 % of the
+   load, then listens again; kill -9 of one gunicorn worker (gunicorn boots another); kill
+   -9 of the huey consumer (serve sees a child die, stops the rest and exits 1; the drill
+   starts serve again, as systemd's Restart=on-failure does); on `--db pg` a restart of
+   PostgreSQL (`--no-pg-restart` leaves it alone). After the load serve keeps running until
+   every update is sent or `--webhook-wait` seconds passed: the product retries a minute
+   after the first failure, from its once-a-minute pass, and a claim dead with its consumer
+   after its two-minute lease.
+5. Checks: each id answered 200/201 is one case and one intake record, none other exists.
+   Each accepted report was told `registered` (one `SourceUpdate`), and the receiver took
+   every update's `X-Huying-Delivery` id, none missing, none foreign, no status under two
+   ids, each signature good; an id taken twice is counted and allowed only when its first
+   answer came while the consumer was killed or the database down (answered but not
+   recorded as sent: at least once by design, the receiver deduplicates on the id).
+6. The sweep as of 60 days ahead (the simulated week's clocks breach): first one pass never
+   interrupted, rolled back (`sweep_uninterrupted`), as the reference; then `huying sweep`
+   in a process of its own, killed with -9 once `--sweep-kill-at` (40 %) of the due levels
+   fired (the clocks' stages summed, polled in the database), run again, and a third time.
+   Every due level fired once (its case event), no deduction of a rule twice on a case, no
+   keyed notice twice, the third pass fires nothing, and levels, deductions, ladder steps,
+   interviews, slips and notices are those of the uninterrupted pass. (The drill's own
+   reports are registered, not dispatched: they have no clocks.)
 
-`python -m bench soak [--seconds 60] [--db pg|sqlite] [--clients 4]`; the summary is printed
-and written to var/bench/soak-<db>.json. `run()` is also the short drill of `make test`
-(huying/common/tests/test_soak.py: SQLite, a web worker killed, no PostgreSQL restart).
+`python -m bench soak [--seconds 60] [--db pg|sqlite] [--clients 4] [--no-pg-restart]
+[--webhook-wait 300] [--sweep-kill-at 0.4]`; the summary is printed and written to
+var/bench/soak-<db>.json. `drill()` and `sweep_killed()` are also the short drills of the
+test suite (tests/test_soak.py: SQLite, a web worker killed mid-load; the sweep killed
+mid-pass; no PostgreSQL restart).
 """
 
 from __future__ import annotations
