@@ -608,13 +608,23 @@ def sweep_outcome(as_of: str, plan: dict[str, list[int]]) -> dict:
     deductions = list(Deduction.objects.values_list("source_key", "points", "status"))
     twice = (Deduction.objects.filter(status="active").values("case", "department", "rule")
              .annotate(n=Count("id")).filter(n__gt=1).count())
-    # A notice's fact is its deduplication key; a ladder step's key names the step's row,
-    # which differs between two databases, so it is named by the step's source key.
-    steps = dict(LadderStep.objects.values_list("pk", "source_key"))
+    # A notice's fact is its deduplication key. The keys that name a row the sweep made
+    # (a ladder step, an interview, a slip) differ between two databases (PostgreSQL's
+    # sequences are not rolled back), so that row is named by its own source key instead.
+    made = {"ladder": dict(LadderStep.objects.values_list("pk", "source_key")),
+            "interview": dict(Interview.objects.values_list("pk", "source_key")),
+            "slip": dict(Slip.objects.values_list("pk", "source_key"))}
+
+    def fact(key: str | None) -> str | None:
+        kind, _, rest = (key or "").partition(":")
+        pk, _, tail = rest.partition(":")
+        if kind in made and pk.isdigit():
+            return f"{kind}:{made[kind].get(int(pk))}:{tail}"
+        return key
+
     notices = Counter(
         (n.user_id, n.kind, n.case_id, json.dumps(n.title.data, sort_keys=True),
-         f"ladder:{steps.get(int(n.dedupe_key[7:]))}"
-         if (n.dedupe_key or "").startswith("ladder:") else n.dedupe_key)
+         fact(n.dedupe_key))
         for n in Notification.objects.filter(created_at=now))
     ladder = list(LadderStep.objects.values_list("source_key", "rung", "points"))
     interviews = list(Interview.objects.values_list("source_key", flat=True))
