@@ -76,6 +76,9 @@ def cell_months_fill(apps, schema_editor):
             f"FROM {quote(CellDay._meta.db_table)} GROUP BY {grouped}")
         if connection.vendor == "postgresql":
             cursor.execute(_MEMOS_SQL)
+            # the planner's figures for the new table now, not at autovacuum's next round:
+            # without them it sorts a year of cells instead of hashing them
+            cursor.execute(f"ANALYZE {quote(CellMonth._meta.db_table)}")
             return
     last = -1
     while True:
