@@ -559,16 +559,15 @@ def generate(rows: int, lk: Lookups) -> dict[str, float]:
 
 
 def build_rollups() -> float:
+    from huying.analytics.rollups import TABLES
     from huying.analytics.rollups_sql import rollups_rebuild_sql
 
     t0 = time.perf_counter()
     count = rollups_rebuild_sql(now=NOW, say=lambda step: say(f"rollups: {step}"))
     elapsed = time.perf_counter() - t0
     say(f"rollups rebuilt in the database from {count:,} cases in {elapsed:.1f}s")
-    for name in ("analytics_countyday", "analytics_flowday", "analytics_flowmonth",
-                 "analytics_placeday", "analytics_placemonth", "analytics_cellday",
-                 "analytics_departmentday", "analytics_outcomeday"):
-        execute(f"VACUUM ANALYZE {name}")
+    for model in TABLES.values():
+        execute(f"VACUUM ANALYZE {model._meta.db_table}")
     return elapsed
 
 

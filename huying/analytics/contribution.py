@@ -262,6 +262,7 @@ def contribution(case: CaseFacts, *, tz: ZoneInfo, working_seconds: WorkingSecon
     cell = cell_of(case.longitude, case.latitude)
     if cell:
         _add(entries, "CellDay", (county, day, town, matter, cell), measures)
+        _add(entries, "CellMonth", (county, month, town, cell), measures)
 
     for assignment in case.assignments:
         _add(entries, "DepartmentDay",

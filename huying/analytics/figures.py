@@ -93,6 +93,14 @@ class _Shape:
     day: type[models.Model]
     month: type[models.Model] | None
     columns: frozenset[str]
+    # the columns of the month table when it keeps fewer than the day table: a slice that
+    # needs another one reads the day table for every day
+    month_columns: frozenset[str] | None = None
+
+    def month_for(self, needed: set[str]) -> type[models.Model] | None:
+        if self.month_columns is not None and not needed <= self.month_columns:
+            return None
+        return self.month
 
 
 _CASE_SHAPES = (
@@ -101,7 +109,8 @@ _CASE_SHAPES = (
            frozenset({"town_id", "channel", "matter_type_id", "colour"})),
     _Shape(tables.PlaceDay, tables.PlaceMonth,
            frozenset({"town_id", "community_id", "grid_id", "unit_id", "matter_type_id"})),
-    _Shape(tables.CellDay, None, frozenset({"town_id", "matter_type_id", "cell"})),
+    _Shape(tables.CellDay, tables.CellMonth, frozenset({"town_id", "matter_type_id", "cell"}),
+           frozenset({"town_id", "cell"})),
 )
 _DEPARTMENT_SHAPE = _Shape(tables.DepartmentDay, None,
                            frozenset({"town_id", "department_id", "role", "matter_type_id"}))
@@ -204,10 +213,11 @@ def _read(s: Slice, shapes: Iterable[_Shape], measures: tuple[str, ...], group: 
     shape = _shape_for(shapes, needed)
     ranges: list[tuple[type[models.Model], date, date]] = []
     months, leftovers = (None, [(s.first, s.last)])
-    if shape.month is not None and not by_day:
+    month = shape.month_for(needed)
+    if month is not None and not by_day:
         months, leftovers = _month_split(s.first, s.last)
     if months is not None:
-        ranges.append((shape.month, *months))  # type: ignore[arg-type]
+        ranges.append((month, *months))  # type: ignore[arg-type]
     ranges.extend((shape.day, first, last) for first, last in leftovers)
     totals: dict[object, Measures] = defaultdict(dict)
     for model, first, last in ranges:

@@ -8,7 +8,8 @@
   `POINTS_LIMIT` per answer (and a flag when there were more), or, zoomed out, clusters
   counted by the database on a grid of about 80 screen pixels.
 - **The density** (`map_density`): reports per hexagonal cell (H3 resolution 8), read from the
-  rollups (`CellDay` through `figures.breakdown`), never by scanning the cases.
+  rollups (`CellDay`, and `CellMonth` for whole months, through `figures.breakdown`), never
+  by scanning the cases.
 - **The towns' counts** (`map_town_counts`): what a click on a town shows, from the rollups.
 
 Everything answers GeoJSON (longitude, latitude). Personal data never appears: a case

@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 TABLES: dict[str, type[models.Model]] = {
     name: getattr(tables, name)
     for name in ("CountyDay", "FlowDay", "FlowMonth", "PlaceDay", "PlaceMonth", "CellDay",
-                 "DepartmentDay", "OutcomeDay")
+                 "CellMonth", "DepartmentDay", "OutcomeDay")
 }
 CHUNK = 500
 # Buckets per upsert statement (SQLite allows 32,766 parameters; a bucket has about 40).

@@ -255,10 +255,11 @@ _SOURCES: dict[str, tuple[str, dict[str, str]]] = {
     "PlaceDay": ("rb_case", {}),
     "PlaceMonth": ("rb_case", {"day": _MONTH}),
     "CellDay": ("rb_case", {}),
+    "CellMonth": ("rb_case", {"day": _MONTH}),
     "DepartmentDay": ("rb_department", {}),
     "OutcomeDay": ("rb_outcome", {}),
 }
-_WHERE = {"CellDay": "cell <> ''"}
+_WHERE = {"CellDay": "cell <> ''", "CellMonth": "cell <> ''"}
 
 
 def _key_sql(name: str) -> list[str]:
@@ -330,6 +331,8 @@ INSERT INTO {tables.RollupMemo._meta.db_table} (case_id, entries, computed_at)
 SELECT m.id,
        ('[' || concat_ws(', ', {case_entries},
                          CASE WHEN m.cell <> '' THEN {_entry_text('CellDay', 'm.measures')} END,
+                         CASE WHEN m.cell <> '' THEN {_entry_text('CellMonth', 'm.measures')}
+                              END,
                          d.entries, o.entries) || ']')::jsonb,
        %s
 FROM (SELECT *, {case_measures} AS measures FROM rb_case OFFSET 0) m

@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from weakref import WeakKeyDictionary
 
 import h3
 from django.db.models import Q
@@ -41,11 +42,12 @@ from huying.analytics.figures import Counters, Slice
 from huying.analytics.indicators import Ratio
 from huying.analytics.models_warnings import EarlyWarning, WarningKind, WarningState
 from huying.analytics.warnings import warning_cases, warnings_live
-from huying.cases.locating import locate
+from huying.cases.locating import locator_for
 from huying.cases.models import Assignment, AssignmentRole, AssignmentStatus, Case, CaseStatus
 from huying.cases.states import OPEN_CASE
 from huying.catalog.models import Colour
 from huying.common.errors import ValidationFailed
+from huying.org.geometry import UnitLocator
 from huying.org.models import Department, Level, OrgUnit
 from huying.supervision.models import Metric
 from huying.supervision.selectors import clocks_overdue
@@ -350,6 +352,21 @@ def display_resolution(county: OrgUnit) -> int:
         math.log(h3.average_hexagon_edge_length(res, unit="km") / target)) if target else 0)
 
 
+# The name of the place at each cell's centre, kept with the county's locator: a few hundred
+# point lookups a poll otherwise, and a boundary edit renews the locator and so the names.
+_cell_places: WeakKeyDictionary[UnitLocator, dict[str, str]] = WeakKeyDictionary()
+
+
+def _place_at(county: OrgUnit, cell: str) -> str:
+    locator = locator_for(county)
+    names = _cell_places.setdefault(locator, {})
+    if cell not in names:
+        lat, lng = h3.cell_to_latlng(cell)
+        place = locator.locate(lng, lat)
+        names[cell] = place.name if place is not None else ""
+    return names[cell]
+
+
 def screen_density(county: OrgUnit, period: Period, unit: OrgUnit | None = None,
                    resolution: int | None = None) -> dict:
     """The reports of the period per hexagonal cell, as a GeoJSON FeatureCollection of
@@ -374,13 +391,11 @@ def screen_density(county: OrgUnit, period: Period, unit: OrgUnit | None = None,
     top = cells[0][1]["count"] if cells else 0
     features = []
     for cell, counts in cells:
-        lat, lng = h3.cell_to_latlng(cell)
-        place = locate(county, lng, lat)
         features.append({
             "type": "Feature", "id": cell,
             "geometry": {"type": "Polygon", "coordinates": [_ring(h3.cell_to_boundary(cell))]},
             "properties": {"cell": cell, **counts, "level": _level(counts["count"], top),
-                           "place": place.name if place is not None else ""},
+                           "place": _place_at(county, cell)},
         })
     return {"type": "FeatureCollection", "features": features, "max": top,
             "total": sum(counts["count"] for _cell, counts in cells),
