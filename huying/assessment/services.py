@@ -27,6 +27,7 @@ from huying.cases import access, validation
 from huying.cases.access import may_decide_appeals
 from huying.cases.models import Assignment, Case, Evaluation, Rating
 from huying.cases.selectors import case_colour, evaluation_lead
+from huying.common import memo
 from huying.common.errors import PermissionDenied, TransitionNotAllowed, ValidationFailed
 from huying.common.messages import Message, as_message, message
 from huying.org.models import Department, OrgUnit, User
@@ -62,8 +63,16 @@ def dimension_of(rule: str) -> str:
 # the scheme
 
 
+SCHEMES = "schemes"  # the memo group of the default scheme (every breach deducts under it)
+
+
 def scheme_default() -> Scheme:
-    """The default scheme, created with the Huangpu/Rongcheng values on first use."""
+    """The default scheme, created with the Huangpu/Rongcheng values on first use;
+    remembered (`common/memo.py`) until a scheme changes."""
+    return memo.remembered(SCHEMES, "default", _scheme_default_load)
+
+
+def _scheme_default_load() -> Scheme:
     scheme = Scheme.objects.filter(is_default=True).first()
     if scheme is not None:
         return scheme

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from huying.common import memo
 from huying.demo import people
 from huying.demo.geography import FULL, Area, Sizes, county_plan
 from huying.demo.places import places_plan
@@ -42,6 +43,7 @@ from huying.org.models import (
     VolunteerMember,
     VolunteerTeam,
 )
+from huying.org.selectors import PEOPLE
 from huying.supervision.models import LeaderKind
 from huying.supervision.services import leader_post_set
 
@@ -327,6 +329,7 @@ def _save_people(staff: Staff) -> None:
     for membership in staff.memberships:
         membership.user_id = membership.user.pk
     Membership.objects.bulk_create(staff.memberships, batch_size=500)
+    memo.forget(PEOPLE)  # bulk writes send no signals
     staff.user_count += len(staff.users)
     staff.users, staff.memberships = [], []
 

@@ -8,7 +8,8 @@ class OrgConfig(AppConfig):
 
     def ready(self) -> None:
         from huying.common import memo
-        from huying.org.models import OrgUnit
-        from huying.org.selectors import UNITS
+        from huying.org.models import Membership, OrgUnit, User
+        from huying.org.selectors import PEOPLE, UNITS
 
         memo.forget_on_change(UNITS, OrgUnit)
+        memo.forget_on_change(PEOPLE, Membership, User)

@@ -122,6 +122,7 @@ def _ends_at_unit(model, path: str) -> bool:
 
 
 UNITS = "units"  # the memo group of the units' chains of ancestors
+PEOPLE = "people"  # the memo group of who holds which role where
 
 
 def unit_ancestors(unit: OrgUnit) -> dict[str, OrgUnit]:

@@ -16,10 +16,12 @@ from django.utils.translation import gettext_noop
 from huying.cases import access, validation
 from huying.cases.events import event_append
 from huying.cases.models import Case
+from huying.common import memo
 from huying.common.errors import NotFound, PermissionDenied, ValidationFailed
 from huying.common.messages import Message, message
 from huying.notifications.services import notify
 from huying.org.models import Department, DepartmentKind, Membership, OrgUnit, Role, User
+from huying.org.selectors import PEOPLE
 from huying.supervision.models import LeaderKind, LeaderPost, ListedCase
 
 DEPARTMENT_STAFF = (Role.RESPONDER, Role.DEPT_HEAD, Role.DEPT_DEPUTY)
@@ -33,8 +35,15 @@ def _memberships(**filters) -> Iterable[Membership]:
 
 
 def department_people(department: Department, roles: Iterable[str]) -> list[User]:
-    rows = _memberships(department=department, role__in=list(roles)).select_related("user")
-    return _unique(m.user for m in rows.order_by("role", "user_id"))
+    """The active holders of `roles` in `department`; remembered (`org.selectors.PEOPLE`),
+    since every level the sweep fires asks who to tell. Shared: read only."""
+    roles = tuple(roles)
+
+    def load() -> list[User]:
+        rows = _memberships(department=department, role__in=roles).select_related("user")
+        return _unique(m.user for m in rows.order_by("role", "user_id"))
+
+    return memo.remembered(PEOPLE, ("department", department.pk, roles), load)
 
 
 def department_head(department: Department) -> User | None:
