@@ -131,7 +131,8 @@ def evaluation_deduction_source(evaluation: Evaluation) -> RatingDeductionSource
 # the ledger
 
 
-@transaction.atomic
+# No savepoint of its own: the one around the INSERT is all a concurrent writer needs.
+@transaction.atomic(savepoint=False)
 def deduction_record(*, department: Department, case: Case, rule: str, points: Decimal,
                      reason: Message | str, now: datetime, source_key: str, colour: str = "",
                      occurred_at: datetime | None = None) -> Deduction:

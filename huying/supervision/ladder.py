@@ -149,12 +149,15 @@ def escalate(*, trigger: str, case: Case, department: Department,
         return None
     colour = case_colour(case)
     rung = RUNG_OF[Colour(colour)]
+    rule, ledger_key, occurred_at = deduction
+    deducts = Colour(colour) not in INTERVIEW_RUNGS
+    points = deduction_for(rule, colour) if deducts else None
     try:
         with transaction.atomic():
             step = LadderStep.objects.create(
                 source_key=source_key, trigger=trigger, rung=rung, case=case,
                 department=department, assignment=assignment, clock=clock, colour=colour,
-                created_at=now)
+                created_at=now, **({"points": points} if deducts else {}))
     except IntegrityError:  # claimed by a concurrent worker
         return None
     if Colour(colour) in INTERVIEW_RUNGS:
@@ -164,13 +167,12 @@ def escalate(*, trigger: str, case: Case, department: Department,
         step.interview = interview
         step.save(update_fields=["interview"])
         return step
-    rule, ledger_key, occurred_at = deduction
-    entry = deduction_record(department=department, case=case, rule=rule,
-                             points=deduction_for(rule, colour), reason=reason, now=now,
-                             source_key=ledger_key, colour=colour, occurred_at=occurred_at)
-    points = entry.points
-    step.points = points
-    step.save(update_fields=["points"])
+    entry = deduction_record(department=department, case=case, rule=rule, points=points,
+                             reason=reason, now=now, source_key=ledger_key, colour=colour,
+                             occurred_at=occurred_at)
+    if entry.points != step.points:  # the ledger had the fact already, at its own points
+        step.points = points = entry.points
+        step.save(update_fields=["points"])
     sv.tell(users=sv.department_people(department, [Role.DEPT_HEAD]), kind="decision",
             title=message(gettext_noop("%(points)s points deducted: case %(number)s"),
                           points=points, number=case.number),
