@@ -6,6 +6,7 @@ are transactional (the mirror sees only committed rows) and list both databases.
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 from datetime import datetime
@@ -21,6 +22,7 @@ from huying.analytics.rollups import rollups_refresh_queued
 from huying.cases.models import Case
 from huying.cases.tests.conftest import TZ, report
 from huying.common.replica import ReplicaRouter, analytics_reads
+from huying.common.tests.test_settings_production import run
 from huying.org.models import OrgUnit
 
 BOTH = pytest.mark.django_db(transaction=True, databases=["default", "replica"])
@@ -203,3 +205,43 @@ def test_a_command_falls_back_too(replica, world, reported, dead_replica, capsys
     assert "一致" in capsys.readouterr().out
     assert fallbacks() == before + 1
     assert OrgUnit.objects.filter(pk=world.county.pk).exists()
+
+
+@BOTH
+def test_the_leaders_home_reads_its_figures_from_the_replica(replica, world, reported,
+                                                             api_as):
+    with CaptureQueriesContext(connections["replica"]) as on_replica, \
+            CaptureQueriesContext(connections["default"]) as on_default:
+        page = api_as("leader").get("/")
+    assert page.status_code == 200
+    assert analytics_tables(on_replica) and not analytics_tables(on_default)
+
+
+@BOTH
+def test_a_report_reads_its_figures_from_the_replica_and_is_written_to_the_primary(
+        replica, world, reported, capsys):
+    with CaptureQueriesContext(connections["replica"]) as on_replica, \
+            CaptureQueriesContext(connections["default"]) as on_default:
+        call_command("reports", "generate", "--kind", "daily", "--date", "2026-03-02")
+    assert analytics_tables(on_replica)
+    written = [sql for sql in sql_of(on_default) if "analytics_reportissue" in sql]
+    assert any(sql.startswith("INSERT") for sql in written)
+    assert any("MAX" in sql for sql in written)  # the version, in the writing transaction
+    assert not [sql for sql in sql_of(on_replica) if "analytics_reportissue" in sql
+                and "MAX" in sql]
+
+
+def test_the_replica_alias_exists_only_with_its_variable(tmp_path):
+    code = ("import json; from django.conf import settings as s; "
+            "print(json.dumps({a: {k: d.get(k) for k in ('ENGINE', 'HOST', 'NAME', "
+            "'CONN_MAX_AGE', 'OPTIONS', 'TEST')} for a, d in s.DATABASES.items()}))")
+    alone = run(code, tmp_path, DATABASE_URL="postgres://huying@10.0.0.5:5432/huying")
+    assert alone.returncode == 0, alone.stderr
+    assert list(json.loads(alone.stdout)) == ["default"]
+    both = run(code, tmp_path, DATABASE_URL="postgres://huying@10.0.0.5:5432/huying",
+               DATABASE_REPLICA_URL="postgres://huying@10.0.0.7:5432/huying")
+    databases = json.loads(both.stdout)
+    assert databases["replica"]["HOST"] == "10.0.0.7"
+    assert databases["replica"]["CONN_MAX_AGE"] == databases["default"]["CONN_MAX_AGE"] == 60
+    assert databases["replica"]["OPTIONS"]["connect_timeout"] == 3
+    assert databases["replica"]["TEST"] == {"MIRROR": "default"}
