@@ -34,3 +34,36 @@ def no_routing_model(settings, tmp_path_factory):
     classify every report they make); routing's own tests train into a directory of
     their own."""
     settings.MODEL_DIR = tmp_path_factory.getbasetemp() / "no-routing-model"
+
+
+def _declare_replica() -> None:
+    """A `replica` alias mirroring the test database (when DATABASE_REPLICA_URL did not set
+    one): pytest-django sets it up only for a test that lists it in `databases`, and reads
+    go to it only under the `replica` fixture (huying/common/replica.py)."""
+    import copy
+
+    from django.conf import settings
+    from django.db import connections
+
+    if "replica" not in settings.DATABASES:
+        alias = copy.deepcopy(settings.DATABASES["default"])
+        alias["TEST"] = {"MIRROR": "default"}
+        settings.DATABASES["replica"] = alias
+        if "settings" in connections.__dict__:  # the handler already read DATABASES
+            connections.settings["replica"] = copy.deepcopy(alias)
+
+
+_declare_replica()
+
+
+@pytest.fixture
+def replica(settings):
+    """Analytics reads on the `replica` alias (the test database's mirror, a second
+    connection: the test must be transactional to let it see the rows). Its failures are
+    forgotten before and after."""
+    from huying.common import replica as routing
+
+    settings.HUYING_REPLICA_READS = True
+    routing.replica_forget_failures()
+    yield routing
+    routing.replica_forget_failures()

@@ -118,15 +118,39 @@ TEMPLATES = [
 # writers queue on the busy timeout instead of failing on lock upgrade.
 SQLITE_PATH = VAR_DIR / "huying.sqlite3"
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{SQLITE_PATH}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+
+
+def database_from_url(url: str) -> dict:
+    """One database from its URL, tuned as every huying database is: persistent connections
+    on PostgreSQL; on SQLite none, WAL, IMMEDIATE write transactions and a busy timeout."""
+    database = dj_database_url.parse(url, conn_max_age=60)
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["CONN_MAX_AGE"] = 0
+        database["OPTIONS"] = {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    return database
+
+
+DATABASES = {"default": database_from_url(DATABASE_URL)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-huying.sqlite3")}
+# A streaming replica of the primary (docs/operations.md "分析查询走只读副本"): the analytics
+# reads (big screen, map, figures, the leader's home, reports, `analytics verify`) go there
+# inside `huying.common.replica.analytics_reads`; every write and every other read stays on
+# `default`. Unset: one database, nothing routed. A replica that does not answer within
+# connect_timeout is left alone for a while and the reads fall back to `default`.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+HUYING_REPLICA_READS = bool(DATABASE_REPLICA_URL)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = database_from_url(DATABASE_REPLICA_URL)
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.sqlite3":
+        DATABASES["replica"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    # Tests never create it: it mirrors the test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["huying.common.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -16,9 +16,12 @@ from huying.analytics.selectors import figures_slice
 from huying.assessment.schemas import IndicatorsOut, indicator_out
 from huying.cases import access, reads
 from huying.common.errors import ValidationFailed
+from huying.common.replica import analytics_reads_view
 from huying.org.auth import api_auth
 
 router = Router(tags=["指标"], auth=api_auth)
+# Analytics reads: on the read replica when there is one (common/replica.py).
+router.add_decorator(analytics_reads_view)
 
 
 class IndicatorQuery(Schema):

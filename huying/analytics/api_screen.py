@@ -19,10 +19,13 @@ from huying.analytics import screen
 from huying.analytics.indicators import Ratio
 from huying.cases import access
 from huying.common.errors import PermissionDenied, ValidationFailed
+from huying.common.replica import analytics_reads_view
 from huying.org.auth import api_auth
 from huying.org.models import OrgUnit
 
 router = Router(tags=["大屏"], auth=api_auth)
+# Analytics reads: on the read replica when there is one (common/replica.py).
+router.add_decorator(analytics_reads_view)
 
 
 # ---------------------------------------------------------------------------------------

@@ -11,9 +11,12 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
 from huying.analytics import map as county_map
+from huying.common.replica import analytics_reads_view
 from huying.org.auth import api_auth
 
 router = Router(tags=["一张图"], auth=api_auth)
+# Analytics reads: on the read replica when there is one (common/replica.py).
+router.add_decorator(analytics_reads_view)
 BASE_MAX_AGE = 300  # seconds
 
 

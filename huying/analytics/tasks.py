@@ -11,6 +11,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 from huying.analytics.reports.services import reports_issue_due
 from huying.analytics.rollups import rollups_refresh_queued
 from huying.analytics.warnings import warnings_scan
+from huying.common.replica import analytics_reads
 from huying.org.models import Level, OrgUnit
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,8 @@ def warnings_every_hour() -> None:
 @db_periodic_task(crontab(minute="30", hour="23,0,1,2,3"))
 @lock_task("huying-reports")
 def reports_each_morning() -> None:
-    issued = reports_issue_due(now=timezone.now())
+    with analytics_reads():  # the figures from the replica, the issues written on the primary
+        issued = reports_issue_due(now=timezone.now())
     if issued:
         log.info("reports: issued %s", ", ".join(f"{i.county.code} {i.kind} {i.period_start}"
                                                   for i in issued))

@@ -43,6 +43,7 @@ from huying.assessment.services import (
 )
 from huying.cases import access
 from huying.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from huying.common.replica import analytics_reads_view
 from huying.org.models import Department, OrgUnit
 from huying.web.pagination import page_of
 from huying.web.views.boards import back_to
@@ -241,6 +242,7 @@ def indicator_table(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@analytics_reads_view
 def bulletin(request: HttpRequest) -> HttpResponse:
     seen = viewer(request.user)
     try:

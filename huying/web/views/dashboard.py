@@ -27,6 +27,7 @@ from huying.analytics.indicators import Scope, indicators_for
 from huying.analytics.selectors import town_of
 from huying.cases import access
 from huying.common.errors import NotFound, PermissionDenied, ValidationFailed
+from huying.common.replica import analytics_reads_view
 from huying.org.models import Level, OrgUnit, User
 from huying.web.queues import queues_for
 from huying.web.views.common import now
@@ -74,6 +75,7 @@ def _cases_url(**params: object) -> str:
     return f"{reverse('web:workbench')}?{urlencode(query)}"
 
 
+@analytics_reads_view  # figures and queue counts may lag by the replica's seconds
 def leader_dashboard(request: HttpRequest, county: OrgUnit) -> HttpResponse:
     when = now()
     today = timezone.localdate(when)

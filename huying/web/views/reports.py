@@ -34,6 +34,7 @@ from huying.analytics.reports.selectors import report_issue_get, report_issues
 from huying.analytics.reports.services import report_issue_generate
 from huying.cases import access
 from huying.common.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from huying.common.replica import analytics_reads
 from huying.supervision.documents import chinese_date
 from huying.web.views.common import now, text
 
@@ -105,9 +106,12 @@ def _day(raw: str) -> date:
 def report_generate(request: HttpRequest) -> HttpResponse:
     seen = _viewer(request.user)
     try:
-        issue = report_issue_generate(county=seen.county, kind=text(request.POST, "kind"),
-                                      day=_day(text(request.POST, "date")),
-                                      actor=request.user, now=now())
+        # The figures from the replica; the issue is written (and its version read, in the
+        # transaction) on the primary, where the page it redirects to reads it.
+        with analytics_reads():
+            issue = report_issue_generate(county=seen.county, kind=text(request.POST, "kind"),
+                                          day=_day(text(request.POST, "date")),
+                                          actor=request.user, now=now())
     except DomainError as error:
         return _list(request, seen, error=error)
     messages.success(request, _("%(title)s generated (version %(version)d).")

@@ -25,9 +25,12 @@ from huying.analytics.rollups import rollups_rebuild, rollups_refresh_queued, ro
 from huying.analytics.rollups_sql import rollups_rebuild_sql
 from huying.analytics.warnings import warnings_scan
 from huying.cases.models import Case
+from huying.common.replica import analytics_reads
 from huying.org.models import Level, OrgUnit
 
 SHOWN = 20
+# `verify` on the replica waits so long for it to replay the queue just applied on the primary.
+CATCH_UP_SECONDS = 30.0
 
 
 class Command(BaseCommand):
@@ -119,7 +122,11 @@ class Command(BaseCommand):
             self.stdout.write(_("Rollups rebuilt from %(n)d cases.") % {"n": count})
             return
         self.stderr.write(_("Recomputing the rollups from %(n)d cases…") % {"n": total})
-        differences = rollups_verify(now=now, progress=self._progress(total))
+        # The queue is applied on the primary first; the recomputation then reads the
+        # replica once it has replayed that (common/replica.py).
+        rollups_refresh_queued(now=now)
+        with analytics_reads(catch_up_seconds=CATCH_UP_SECONDS):
+            differences = rollups_verify(now=now, progress=self._progress(total))
         if not differences:
             self.stdout.write(_("The rollups agree with the %(n)d cases.") % {"n": total})
             return

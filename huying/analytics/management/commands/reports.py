@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from huying.analytics.models import ReportIssue, ReportKind
 from huying.analytics.reports.services import report_issue_generate, reports_due
 from huying.common.errors import DomainError
+from huying.common.replica import analytics_reads
 from huying.org.models import Level, OrgUnit
 
 
@@ -63,6 +64,12 @@ class Command(BaseCommand):
         return list(counties)
 
     def handle(self, *args: object, command: str, **options: object) -> None:
+        # The figures from the replica; each issue is written (and its version read, in the
+        # transaction) on the primary (common/replica.py).
+        with analytics_reads():
+            self._run(command, options)
+
+    def _run(self, command: str, options: dict[str, object]) -> None:
         now = timezone.now()
         if command == "due":
             due = reports_due(now=now)
