@@ -138,7 +138,8 @@ def table_of(sql: str) -> str:
 
 
 def returning_id(sql: str) -> bool:
-    return re.search(r'RETURNING\s+"?\w+"?\."?id"?\s*$', sql) is not None
+    """An INSERT that answers the ids it wrote first (`RETURNING "t"."id"[, …]`)."""
+    return re.search(r'RETURNING\s+"?\w+"?\."?id"?\s*(,[^()]*)?$', sql) is not None
 
 
 _COLUMN_BEFORE = re.compile(
@@ -237,6 +238,8 @@ class Replay:
                 table = table_of(statement.sql)
                 for old, row in zip(statement.returned, cursor.fetchall(), strict=True):
                     ids[table][old] = row[0]
+            elif "RETURNING" in statement.sql:  # read it out, as the service does
+                cursor.fetchall()
 
         return execute
 
