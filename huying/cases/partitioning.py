@@ -156,7 +156,10 @@ def caseevents_partition(*, premake: int = PREMAKE,
              f" INCLUDING IDENTITY INCLUDING STORAGE INCLUDING COMMENTS)"
              f" PARTITION BY RANGE ({KEY})")
 
-        start = (first or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-01")
+        # From the first event's month; an empty record starts `premake` months back, so that
+        # events dated a little in the past (a simulation, an import) still find their month.
+        start = _month_start(first.astimezone(UTC) if first else datetime.now(UTC), 0 if first
+                             else -premake)
         _all(f"SELECT {schema}.create_parent(p_parent_table => %s, p_control => %s,"
              f" p_type => 'native', p_interval => 'monthly', p_premake => %s,"
              f" p_start_partition => %s, p_jobmon => false)",
@@ -199,9 +202,14 @@ def caseevents_partition(*, premake: int = PREMAKE,
         new_sequence = _one("SELECT pg_get_serial_sequence(%s, 'id')", [TABLE])
         _all("SELECT setval(%s, %s, %s)", [new_sequence, last_value, is_called])
         _run(f"ANALYZE {TABLE}")
-        progress(gettext_noop("Case events are partitioned by month; the id sequence"
-                              " continues after %(last)d."), {"last": last_value})
+        progress(gettext_noop("Case events are partitioned by month; the next id is"
+                              " %(next)d."), {"next": last_value + int(is_called)})
     return True
+
+
+def _month_start(instant: datetime, months: int) -> str:
+    index = instant.year * 12 + instant.month - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}-01"
 
 
 @dataclass(frozen=True)

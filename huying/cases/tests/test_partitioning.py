@@ -57,7 +57,7 @@ def test_setup_keeps_every_event_and_new_events_land_in_their_month(world, capsy
 
     call_command("partition", "setup")
     out = capsys.readouterr().out
-    assert f"{len(old)} case events to move" in out and "2026-03-01" in out
+    assert f"待迁移事项记录 {len(old)} 条" in out and "自 2026-03-01 起每月一个" in out
     assert partitioning_active()
     assert {e.pk: e.hash for e in CaseEvent.objects.all()} == old
     assert {partition_of(e) for e in before.events.all()} == {"cases_caseevent_p2026_03"}
@@ -101,7 +101,7 @@ def test_a_second_setup_changes_nothing(world, capsys):
     sequence = next_id()
     capsys.readouterr()
     call_command("partition", "setup")
-    assert "already partitioned" in capsys.readouterr().out
+    assert "已经分区，未做任何改动" in capsys.readouterr().out
     assert partitions_list() == partitions
     assert next_id() == sequence + 1
 
@@ -169,7 +169,7 @@ def test_maintain_and_status_do_nothing_before_setup(world, capsys):
     if has_partman():
         call_command("partition", "maintain")
         call_command("partition", "status")
-        assert "not partitioned" in capsys.readouterr().out
+        assert capsys.readouterr().out.count("尚未分区") == 2
     assert not partitioning_active()
 
 
