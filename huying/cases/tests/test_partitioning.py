@@ -128,29 +128,6 @@ def test_one_case_cannot_get_two_events_with_one_sequence_number_in_one_month(wo
 
 @on_postgresql
 @pytest.mark.usefixtures("partman")
-def test_source_updates_are_still_recorded_and_must_name_an_existing_event(world):
-    from huying.notifications.models import SourceUpdate
-    from huying.notifications.tests.test_sources import answering, filed
-
-    call_command("partition", "setup")
-    answering("12345")
-    filed(world, "12345-0001")  # registering tells the hotline, through a source update
-    update = SourceUpdate.objects.get(external_id="12345-0001")
-    assert update.event.action == "register"
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_constraint WHERE confrelid ="
-                       " 'cases_caseevent'::regclass")
-        assert cursor.fetchone()[0] == 0  # no foreign key can reference a partitioned (id)
-    # The constraint trigger is deferred like the foreign key was: it fires at the check.
-    with pytest.raises(DatabaseError, match="is not present"), transaction.atomic(), \
-            connection.cursor() as cursor:
-        cursor.execute("UPDATE notifications_sourceupdate SET event_id = -1 WHERE id = %s",
-                       [update.pk])
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-
-
-@on_postgresql
-@pytest.mark.usefixtures("partman")
 def test_maintenance_keeps_months_ahead_and_the_schema_editor_still_alters_the_table(world):
     dispatched(world)
     call_command("partition", "setup", "--premake", "2")
