@@ -376,7 +376,7 @@ class Probe:
             self.connection = None
 
 
-def prepare(db: str) -> Node:
+def prepare(db: str, partitioned: bool | None = None) -> Node:
     var = Path(tempfile.mkdtemp(prefix="huying-soak-"))
     env = {k: v for k, v in os.environ.items()
            if k not in {"DATABASE_URL", "REDIS_URL", "HUEY_IMMEDIATE"}}
@@ -396,11 +396,25 @@ def prepare(db: str) -> Node:
     node = Node(env=env, port=free_port(), log=var / "serve.log")
     say(f"var {var}; migrate, demo seed --small, demo simulate --weeks 1 --per-day 20")
     node.huying("migrate", "--noinput", "-v", "0")
+    # The case record in monthly partitions (pg_partman), by default wherever it can be.
+    if db == "pg" and partitioned is not False and (
+            partitioned or node.python(PARTMAN)["available"]):
+        say(node.huying("partition", "setup").strip().splitlines()[-1])
     node.huying("demo", "seed", "--small")
     # A week of dispatched cases: open SLA clocks that the sweep, 60 days on, breaches.
     node.huying("demo", "simulate", "--weeks", "1", "--per-day", "20")
     return node
 
+
+PARTMAN = """
+import json
+from huying.cases.partitioning import PartitioningUnavailable, partitioning_check
+try:
+    partitioning_check()
+    print(json.dumps({"available": True}))
+except PartitioningUnavailable:
+    print(json.dumps({"available": False}))
+"""
 
 SETUP = """
 import json
@@ -810,9 +824,10 @@ def sweep_drill(node: Node, *, as_of: str, kill_at: float) -> dict:
 
 
 def run(*, seconds: float = 60, db: str = "pg", clients: int = 4, pg_restart: bool = True,
-        webhook_wait: float = 300, kill_at: float = 0.4) -> dict:
+        webhook_wait: float = 300, kill_at: float = 0.4,
+        partitioned: bool | None = None) -> dict:
     """`make soak`: a fresh node, the drill with every fault, the database checked."""
-    node = prepare(db)
+    node = prepare(db, partitioned)
     token = node.huying("token", "issue", USER, "--name", "soak").strip().splitlines()[-1]
     where = node.python(SETUP)
     receiver = Receiver(SECRET)
@@ -904,10 +919,13 @@ def main(argv: list[str]) -> None:
                         help="seconds to wait after the load for the webhook's retries")
     parser.add_argument("--sweep-kill-at", type=float, default=0.4,
                         help="kill the sweep once this share of the due levels fired")
+    parser.add_argument("--partitioned", action=argparse.BooleanOptionalAction, default=None,
+                        help="huying partition setup after migrate (default: on PostgreSQL"
+                             " when pg_partman is installed)")
     options = parser.parse_args(argv)
     summary = run(seconds=options.seconds, db=options.db, clients=options.clients,
                   pg_restart=options.pg_restart, webhook_wait=options.webhook_wait,
-                  kill_at=options.sweep_kill_at)
+                  kill_at=options.sweep_kill_at, partitioned=options.partitioned)
     problems = check(summary)
     summary["problems"] = problems
     print(json.dumps(summary, ensure_ascii=False, indent=2))

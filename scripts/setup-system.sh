@@ -3,11 +3,16 @@
 #   gettext         compiles the Chinese translations
 #   chromium        the real browser the Playwright tests drive (never downloaded by Playwright)
 #   fonts-noto-cjk  so Chinese text renders in the browser screenshots
+#   postgresql-15-partman  pg_partman for `huying partition` and its tests (only where
+#                   PostgreSQL 15 is installed; no preload or restart needed)
 set -euo pipefail
 missing=()
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -d /usr/share/fonts/opentype/noto ] && ls /usr/share/fonts/opentype/noto | grep -qi cjk || missing+=(fonts-noto-cjk)
+if [ -d /usr/share/postgresql/15 ] && [ ! -f /usr/share/postgresql/15/extension/pg_partman.control ]; then
+  missing+=(postgresql-15-partman)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "==> 安装系统软件包：${missing[*]}"
   SUDO=""
