@@ -182,8 +182,9 @@ def case_move(*, case: Case, transition: Transition, actor: User | None, now: da
 
 def assignment_move(*, assignment: Assignment, case: Case, transition: Transition,
                     actor: User | None, now: datetime, payload: dict[str, Any] | None = None,
-                    **fields: Any) -> Assignment:
-    """Apply a checked transition to a locked assignment; the event goes on its case."""
+                    save_case: bool = True, **fields: Any) -> Assignment:
+    """Apply a checked transition to a locked assignment; the event goes on its case.
+    `save_case=False`: the caller moves the case next, and that save carries the bump."""
     from_status = assignment.status
     assignment.status = transition.target_for(from_status)
     for name, value in fields.items():
@@ -196,7 +197,8 @@ def assignment_move(*, assignment: Assignment, case: Case, transition: Transitio
                           **(payload or {})})
     case.version += 1
     case.updated_at = now
-    case_save_changes(case)
+    if save_case:
+        case_save_changes(case)
     return assignment
 
 
@@ -754,12 +756,14 @@ def assignment_reply(*, assignment: Assignment, actor: User, result: str, now: d
             raise ValidationFailed(
                 _("Joint enforcement: wait for the replies of %(teams)s, then reply once for "
                   "all.") % {"teams": "、".join(waiting)}, field="result")
+    all_replied = assignment.role == AssignmentRole.LEAD and not any(
+        a.role == AssignmentRole.LEAD and a.status in ASSIGNMENT_OPEN for a in cycle)
     assignment = assignment_move(assignment=assignment, case=case, transition=transition,
                                  actor=actor, now=now, payload={"result": result},
-                                 replied_at=now, replied_by=actor, result=result)
+                                 replied_at=now, replied_by=actor, result=result,
+                                 save_case=not all_replied)
     publish(AssignmentReplied(assignment=assignment, at=now))
-    if assignment.role == AssignmentRole.LEAD and not any(
-            a.role == AssignmentRole.LEAD and a.status in ASSIGNMENT_OPEN for a in cycle):
+    if all_replied:
         case_move(case=case, transition=CASE["all_replied"], actor=None, now=now,
                   payload={"cycle": case.cycle}, replied_at=now,
                   evaluation_due_at=evaluation_due(now))
