@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from huying.cases import ports
 from huying.cases.access import cases_visible_to
 from huying.cases.models import (
+    CHANNELS,
     Assignment,
     Attachment,
     Case,
@@ -24,23 +25,30 @@ from huying.cases.models import (
 )
 from huying.cases.ports import ClockView
 from huying.cases.selectors import rally_calls_open_to
+from huying.common import memo
 from huying.common.errors import NotFound, ValidationFailed
 from huying.org.models import Department, Level, OrgUnit, User, VolunteerTeam
+from huying.org.selectors import UNITS
 
 # ---------------------------------------------------------------------------------------
 # lookups by code (input references) — unknown codes are input errors (422)
 
 
 def county_by_code(code: str) -> OrgUnit:
-    county = OrgUnit.objects.filter(level=Level.COUNTY, code=code).first()
+    """Remembered with the units (`org.selectors.UNITS`): every report names its county.
+    Shared between callers: read only."""
+    county = memo.remembered(UNITS, ("county", code), lambda: OrgUnit.objects.filter(
+        level=Level.COUNTY, code=code).first())
     if county is None:
         raise ValidationFailed(_("Unknown county %(code)s.") % {"code": code}, field="county")
     return county
 
 
 def channel_by_code(code: str) -> Channel:
-    """An active channel of the registry; others answer 404, like a route that is not there."""
-    channel = Channel.objects.filter(code=code, active=True).first()
+    """An active channel of the registry; others answer 404, like a route that is not there.
+    Remembered with the registry (`CHANNELS`); shared between callers: read only."""
+    channel = memo.remembered(CHANNELS, ("active", code), lambda: Channel.objects.filter(
+        code=code, active=True).first())
     if channel is None:
         raise NotFound(_("Unknown or inactive channel %(channel)s.") % {"channel": code[:40]},
                        field="channel")
